@@ -1,0 +1,129 @@
+"""An offline chat in the terminal: the bot's answers without Discord."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable
+from typing import TextIO
+
+from bot.core.engine import Library, ShowEngine
+from bot.core.progress import NOT_STARTED, Progress, ProgressError
+from bot.core.render import (
+    progress_line,
+    render_answer,
+    render_character,
+    render_recap,
+    render_unknown_character,
+)
+
+HELP = """Commands:
+  /progress S1E7      set how far you have watched (also 1x07, 7, finished, none)
+  /ask QUESTION       ask in plain words (plain text without a slash works too)
+  /reveal QUESTION    answer even past your episode (spoilers!)
+  /character NAME     what you know of a character so far
+  /recap [EPISODE]    summaries of the episodes you have watched
+  /show [NAME]        list shows, or switch to one
+  /help               this help
+  /quit               leave"""
+
+
+class Chat:
+    """A read-eval-print loop over the answering core, with progress kept in memory."""
+
+    def __init__(self, library: Library, out: TextIO = sys.stdout) -> None:
+        self.library = library
+        self.engine: ShowEngine = library.default
+        self.progress: dict[str, Progress] = {}
+        self.out = out
+        self.commands: dict[str, Callable[[str], str]] = {
+            "progress": self.set_progress,
+            "ask": lambda text: self.ask(text, reveal=False),
+            "reveal": lambda text: self.ask(text, reveal=True),
+            "character": self.character,
+            "recap": self.recap,
+            "show": self.switch_show,
+            "help": lambda _: HELP,
+        }
+
+    @property
+    def current(self) -> Progress:
+        return self.progress.get(self.engine.slug, NOT_STARTED)
+
+    def loop(self, stdin: TextIO = sys.stdin) -> int:
+        interactive = stdin.isatty()
+        self.say(f"Spoiler-safe chat for {self.engine.show.title}. Type /help for commands.")
+        self.say(f"Your progress: {self.current}. Set it with /progress S1E7.")
+        while True:
+            if interactive:
+                self.out.write("> ")
+                self.out.flush()
+            line = stdin.readline()
+            if not line:
+                return 0
+            line = line.strip()
+            if line in ("/quit", "/exit", "quit", "exit"):
+                return 0
+            if line:
+                self.say(self.handle(line))
+
+    def say(self, text: str) -> None:
+        print(text, file=self.out, flush=True)
+
+    def handle(self, line: str) -> str:
+        """Run one line of input and return the reply."""
+        if not line.startswith("/"):
+            return self.ask(line, reveal=False)
+        name, _, rest = line[1:].partition(" ")
+        command = self.commands.get(name.lower())
+        if command is None:
+            return "Unknown command. Type /help for the list."
+        return command(rest.strip())
+
+    def set_progress(self, text: str) -> str:
+        if not text:
+            return f"Your progress: {self.current}. Valid: {self.engine.valid_range()}."
+        try:
+            progress = self.engine.parse_progress(text)
+        except ProgressError as error:
+            return str(error)
+        self.progress[self.engine.slug] = progress
+        return f"Progress set: {progress}."
+
+    def ask(self, question: str, *, reveal: bool) -> str:
+        if not question:
+            return "Ask a question, for example: /ask who is the class president"
+        answer = self.engine.ask(question, self.current, reveal=reveal)
+        reply = render_answer(answer)
+        if not self.current.started and not reveal:
+            reply += "\nTip: set your progress with /progress S1E7 to get answers."
+        return reply
+
+    def character(self, name: str) -> str:
+        if not name:
+            met = self.engine.met_characters(self.current)
+            if not met:
+                return "You haven't met anyone yet."
+            return "You have met: " + ", ".join(c.name for c in met)
+        found = self.engine.find_character(name, self.current)
+        if found is None:
+            return render_unknown_character(self.engine.show, self.current)
+        return render_character(self.engine.describe_character(found, self.current))
+
+    def recap(self, text: str) -> str:
+        episode = None
+        if text:
+            try:
+                episode = self.engine.parse_progress(text)
+            except ProgressError as error:
+                return str(error)
+        return render_recap(self.engine.recap(self.current, episode))
+
+    def switch_show(self, name: str) -> str:
+        if not name:
+            titles = ", ".join(f"{e.show.title} ({slug})" for slug, e in self.library.shows.items())
+            return f"Shows: {titles}. Current: {self.engine.show.title}."
+        engine = self.library.get(name)
+        if engine is None:
+            return "I don't know that show. Type /show to list them."
+        self.engine = engine
+        return f"Now asking about {engine.show.title}. " + progress_line(engine.show, self.current)

@@ -1,0 +1,250 @@
+"""Answer questions about a show as of a viewer's progress; the heart of the bot."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from enum import StrEnum
+from pathlib import Path
+
+from rapidfuzz import fuzz, process
+
+from bot.core.factbase import read_library
+from bot.core.index import SHOW_ENTITY, FactIndex, Match
+from bot.core.names import NameMatcher
+from bot.core.progress import Progress, parse_progress, valid_range
+from bot.core.schema import Character, EpisodeRecap, Fact, ShowFile, ShowInfo
+from bot.core.text import words
+
+# Past this many characters a question is only noise for matching, and slow to scan.
+MAX_QUESTION_CHARS = 400
+ANSWER_THRESHOLD = 0.45
+SUGGESTION_THRESHOLD = 0.25
+# An earlier fact answers "as of your episode" only when it is nearly as relevant as the
+# hidden best answer; otherwise the reply is "locked" rather than a loosely related fact.
+PARTIAL_RATIO = 0.6
+MAX_FACTS = 3
+MAX_CHOICES = 25
+
+
+class Status(StrEnum):
+    ANSWERED = "answered"
+    LOCKED = "locked"
+    UNKNOWN = "unknown"
+
+
+@dataclass(frozen=True, slots=True)
+class Answer:
+    """What the core found for one question, already gated by the viewer's progress."""
+
+    status: Status
+    show: ShowInfo
+    progress: Progress
+    facts: tuple[Fact, ...] = ()
+    more_later: bool = False
+    revealed: bool = False
+    suggestions: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class CharacterView:
+    """What a viewer knows of one character as of their progress."""
+
+    character: Character
+    show: ShowInfo
+    progress: Progress
+    timeline: tuple[Fact, ...]
+    more_later: bool
+
+
+@dataclass(frozen=True, slots=True)
+class RecapView:
+    show: ShowInfo
+    progress: Progress
+    recaps: tuple[EpisodeRecap, ...] = field(default_factory=tuple)
+    locked: bool = False
+
+
+class ShowEngine:
+    """The fact base of one show, indexed for answering."""
+
+    def __init__(self, show_file: ShowFile) -> None:
+        self.show = show_file.show
+        self.characters = {c.id: c for c in show_file.characters}
+        self.facts = show_file.facts
+        names = {c.id: c.names for c in show_file.characters}
+        names[SHOW_ENTITY] = [self.show.title, *self.show.aliases]
+        vocabulary = {w for f in self.facts for q in (*f.questions, f.answer) for w in words(q)}
+        self.names = NameMatcher(names, vocabulary)
+        seasons = self.show.episode_counts
+        self.index = FactIndex(
+            self.facts, self.names, single_season=next(iter(seasons)) if len(seasons) == 1 else None
+        )
+        self._fates: dict[str, list[Fact]] = {}
+        for fact in sorted(self.facts, key=lambda f: f.episode):
+            if "fate" in fact.topics:
+                for ref in fact.about:
+                    self._fates.setdefault(ref, []).append(fact)
+
+    @property
+    def slug(self) -> str:
+        return self.show.slug
+
+    def parse_progress(self, text: str) -> Progress:
+        return parse_progress(text, self.show)
+
+    def valid_range(self) -> str:
+        return valid_range(self.show)
+
+    def has_met(self, character_id: str, progress: Progress) -> bool:
+        met = self.characters[character_id].first_seen
+        return progress.covers(met.season, met.episode)
+
+    def ask(self, question: str, progress: Progress, *, reveal: bool = False) -> Answer:
+        """Answer a question for a viewer at `progress`; `reveal` lifts the gate deliberately."""
+
+        def visible(fact: Fact) -> bool:
+            return reveal or progress.covers(fact.episode.season, fact.episode.episode)
+
+        def result(status: Status, **kwargs: object) -> Answer:
+            return Answer(status, self.show, progress, revealed=reveal, **kwargs)
+
+        query = self.index.analyse(question[:MAX_QUESTION_CHARS])
+        if not reveal and any(not self.has_met(e, progress) for e in query.entities):
+            return result(Status.LOCKED, more_later=True)
+        ranked = self.index.search(query)
+        if query.entities:
+            ranked = [m for m in ranked if self.index.entities_of(m.fact) & query.entities]
+        matches = [m for m in ranked if m.score >= ANSWER_THRESHOLD]
+        if not matches:
+            return result(Status.UNKNOWN, suggestions=self._suggestions(ranked, visible))
+        shown = [m for m in matches if visible(m.fact)]
+        best = matches[0]
+        more_later = not visible(best.fact)
+        if more_later:
+            floor = PARTIAL_RATIO * best.score
+            chosen = [m.fact for m in shown if m.score >= floor][: MAX_FACTS - 1]
+        else:
+            chosen = [m.fact for m in shown if m.score >= 0.85 * best.score][:MAX_FACTS]
+        if query.asks_fate:
+            for entity in sorted(query.entities):
+                fates = self._fates.get(entity, [])
+                latest = [f for f in fates if visible(f)]
+                if latest and latest[-1] not in chosen:
+                    chosen = [latest[-1], *chosen][:MAX_FACTS]
+                more_later = more_later or len(latest) < len(fates)
+        if not chosen:
+            return result(Status.LOCKED, more_later=True)
+        return result(Status.ANSWERED, facts=tuple(chosen), more_later=more_later)
+
+    def _suggestions(self, ranked: list[Match], visible: Callable[[Fact], bool]) -> tuple[str, ...]:
+        picks = [m.fact.questions[0] for m in ranked
+                 if m.score >= SUGGESTION_THRESHOLD and visible(m.fact)]
+        return tuple(dict.fromkeys(picks))[:3]
+
+    def met_characters(self, progress: Progress) -> list[Character]:
+        """Return the characters a viewer has met, in order of appearance."""
+        met = [c for c in self.characters.values() if self.has_met(c.id, progress)]
+        return sorted(met, key=lambda c: (c.first_seen, c.name))
+
+    def find_character(self, name: str, progress: Progress) -> Character | None:
+        """Return the character a typed name means, only if the viewer has met them."""
+        entity = self.names.entity_for(name[:MAX_QUESTION_CHARS])
+        if entity is None:
+            entity = next((c.id for c in self.characters.values() if c.name == name), None)
+        if entity in self.characters and self.has_met(entity, progress):
+            return self.characters[entity]
+        return None
+
+    def describe_character(self, character: Character, progress: Progress) -> CharacterView:
+        if not self.has_met(character.id, progress):
+            raise ValueError("the viewer has not met this character")
+        about = [f for f in self.facts if character.id in f.about]
+        seen = [f for f in about if progress.covers(f.episode.season, f.episode.episode)]
+        fates = [f for f in seen if "fate" in f.topics]
+        timeline = sorted(fates or seen, key=lambda f: f.episode)
+        return CharacterView(character, self.show, progress, tuple(timeline), len(seen) < len(about))
+
+    def complete_character(self, typed: str, progress: Progress) -> list[str]:
+        """Return up to 25 names of met characters that fit what was typed."""
+        met = self.met_characters(progress)
+        if not typed.strip():
+            return [c.name for c in met][:MAX_CHOICES]
+        key = "".join(words(typed))
+        scored = []
+        for character in met:
+            keys = ["".join(words(n)) for n in character.names]
+            best = max(fuzz.partial_ratio(key, k) if len(key) <= len(k) else fuzz.ratio(key, k)
+                       for k in keys)
+            if best >= 70:
+                scored.append((best, character.name))
+        scored.sort(key=lambda item: (-item[0], item[1]))
+        return [name for _, name in scored][:MAX_CHOICES]
+
+    def recap(self, progress: Progress, episode: Progress | None = None) -> RecapView:
+        """Return summaries of watched episodes, or of one episode if it has been watched."""
+        if episode is not None:
+            if not progress.covers(episode.season, episode.episode):
+                return RecapView(self.show, progress, locked=True)
+            chosen = [r for r in self.show.recaps if r.episode == episode]
+        else:
+            chosen = [r for r in self.show.recaps
+                      if progress.covers(r.episode.season, r.episode.episode)]
+        return RecapView(self.show, progress, tuple(sorted(chosen, key=lambda r: r.episode)))
+
+    def complete_episode(self, typed: str) -> list[str]:
+        """Return up to 25 progress choices ("S1E7", "finished", ...) that fit what was typed."""
+        labels = [f"S{s}E{e}" for s, n in sorted(self.show.episode_counts.items())
+                  for e in range(1, n + 1)]
+        options = ["finished", "none", *labels]
+        cleaned = typed.strip().lower()
+        if not cleaned:
+            return options[:MAX_CHOICES]
+        try:
+            exact = self.parse_progress(cleaned)
+        except ValueError:
+            exact = None
+        hits = [o for o in options if cleaned in o.lower()]
+        if exact is not None:
+            label = "none" if not exact.started else exact.label()
+            hits = [label, *[h for h in hits if h != label]]
+        return hits[:MAX_CHOICES]
+
+
+class Library:
+    """Every show the bot knows, by slug."""
+
+    def __init__(self, engines: list[ShowEngine]) -> None:
+        if not engines:
+            raise ValueError("a library needs at least one show")
+        self.shows = {engine.slug: engine for engine in engines}
+        self._names = NameMatcher(
+            {e.slug: [e.slug, e.show.title, *e.show.aliases] for e in engines}
+        )
+
+    @classmethod
+    def load(cls, path: Path) -> Library:
+        """Read, validate and index every show file under `path` (raises FactBaseError)."""
+        return cls([ShowEngine(show_file) for show_file in read_library(path)])
+
+    @property
+    def default(self) -> ShowEngine:
+        return next(iter(self.shows.values()))
+
+    def get(self, name: str | None) -> ShowEngine | None:
+        """Return the show a slug, title or alias names; the default show for None."""
+        if name is None or not name.strip():
+            return self.default
+        if name in self.shows:
+            return self.shows[name]
+        slug = self._names.entity_for(name)
+        return self.shows.get(slug) if slug else None
+
+    def complete_show(self, typed: str) -> list[tuple[str, str]]:
+        """Return (title, slug) choices that fit what was typed."""
+        engines = list(self.shows.values())
+        if typed.strip():
+            titles = {e.show.title: e for e in engines}
+            hits = process.extract(typed, list(titles), scorer=fuzz.WRatio, limit=MAX_CHOICES)
+            engines = [titles[title] for title, score, _ in hits if score >= 50]
+        return [(e.show.title, e.slug) for e in engines][:MAX_CHOICES]

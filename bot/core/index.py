@@ -1,0 +1,174 @@
+"""Rank a show's facts against a question in plain words."""
+
+from __future__ import annotations
+
+import math
+import re
+from collections import defaultdict
+from dataclasses import dataclass
+
+from rapidfuzz import fuzz, process
+
+from bot.core.names import NameMatcher
+from bot.core.schema import Fact
+from bot.core.text import QUESTION_WORDS, STOPWORDS, terms_of_word, words
+
+SHOW_ENTITY = "show"
+_ANSWER_WEIGHT = 0.6
+_QUESTION_WORD_WEIGHT = 0.4
+_CANDIDATES = 40
+_EPISODE_MENTION = re.compile(r"\b(?:s(?:eason)?\s*(\d{1,3})\s*)?e(?:p|pisode)?\s*(\d{1,3})\b")
+
+
+@dataclass(frozen=True, slots=True)
+class Query:
+    """A question reduced to weighted terms, with the entities it names."""
+
+    terms: dict[str, float]
+    entities: frozenset[str]
+    unknown_terms: int
+
+    @property
+    def asks_fate(self) -> bool:
+        return "~fate" in self.terms
+
+
+@dataclass(frozen=True, slots=True)
+class Match:
+    fact: Fact
+    score: float
+
+
+@dataclass(slots=True)
+class _Doc:
+    fact: Fact
+    weights: dict[str, float]
+    paraphrases: list[tuple[frozenset[str], float]]
+    entities: frozenset[str]
+
+
+class FactIndex:
+    """An inverted index over facts: their paraphrased questions, topics, answers and people."""
+
+    def __init__(
+        self,
+        facts: list[Fact],
+        names: NameMatcher,
+        *,
+        single_season: int | None,
+    ) -> None:
+        self._names = names
+        self._single_season = single_season
+        self._docs: list[_Doc] = []
+        postings: dict[str, list[tuple[int, float]]] = defaultdict(list)
+        for position, fact in enumerate(facts):
+            doc = self._make_doc(fact)
+            self._docs.append(doc)
+            for term, weight in doc.weights.items():
+                postings[term].append((position, weight))
+        total = max(1, len(facts))
+        self._idf = {t: math.log(1 + total / len(p)) for t, p in postings.items()}
+        self._unknown_idf = math.log(1 + total)
+        self._postings = dict(postings)
+        for doc in self._docs:
+            doc.paraphrases = [
+                (terms, sum(self._weight(t) for t in terms)) for terms, _ in doc.paraphrases
+            ]
+        self._by_id = {doc.fact.id: doc for doc in self._docs}
+        vocabulary = {w for d in self._docs for w in _surface_words(d.fact)}
+        self._vocabulary = sorted(w for w in vocabulary if len(w) >= 4 and w not in STOPWORDS)
+
+    def _weight(self, term: str) -> float:
+        base = self._idf.get(term, self._unknown_idf)
+        return base * _QUESTION_WORD_WEIGHT if term in QUESTION_WORDS else base
+
+    def _make_doc(self, fact: Fact) -> _Doc:
+        weights: dict[str, float] = {}
+        paraphrases: list[tuple[frozenset[str], float]] = []
+
+        def add(terms: set[str], weight: float) -> None:
+            for term in terms:
+                weights[term] = max(weights.get(term, 0.0), weight)
+
+        for question in fact.questions:
+            terms = set(self.analyse(question, fuzzy=False).terms)
+            paraphrases.append((frozenset(terms), 0.0))
+            add(terms, 1.0)
+        topic_terms = {t for topic in fact.topics for w in topic.split("-") for t in terms_of_word(w)}
+        add(topic_terms, 1.0)
+        entities = {f"@{ref}" for ref in fact.about}
+        add(entities, 1.0)
+        answer = self.analyse(fact.answer, fuzzy=False)
+        add(set(answer.terms) - QUESTION_WORDS, _ANSWER_WEIGHT)
+        add({f"~{fact.episode.label().lower()}"}, 0.5)
+        all_entities = frozenset(ref for ref in fact.about) | answer.entities
+        return _Doc(fact, weights, paraphrases, all_entities)
+
+    def analyse(self, text: str, *, fuzzy: bool = True) -> Query:
+        """Reduce text to index terms: entity ids for names, stems and concepts for words."""
+        tokens = words(text)
+        mentions = self._names.find(tokens, fuzzy=fuzzy)
+        terms: dict[str, float] = {}
+        entities: set[str] = set()
+        covered: set[int] = set()
+        for mention in mentions:
+            covered.update(range(mention.start, mention.end))
+            if mention.entity != SHOW_ENTITY:
+                entities.add(mention.entity)
+                terms[f"@{mention.entity}"] = 1.0
+        unknown = 0
+        for position, token in enumerate(tokens):
+            if position in covered:
+                continue
+            token_terms = terms_of_word(token)
+            if fuzzy and token_terms and not any(t in self._idf for t in token_terms):
+                token_terms = self._correct(token) or token_terms
+                unknown += not any(t in self._idf for t in token_terms)
+            for term in token_terms:
+                terms[term] = 1.0
+        for season, episode in _EPISODE_MENTION.findall(" ".join(tokens)):
+            season = season or (str(self._single_season) if self._single_season else "")
+            if season:
+                terms[f"~s{int(season)}e{int(episode)}"] = 1.0
+        return Query(terms, frozenset(entities), unknown)
+
+    def _correct(self, token: str) -> tuple[str, ...]:
+        """Map a misspelt word to the closest word the fact base uses, if one is close."""
+        if len(token) < 4 or not self._vocabulary:
+            return ()
+        best = process.extractOne(token, self._vocabulary, scorer=fuzz.ratio, score_cutoff=82)
+        return terms_of_word(best[0]) if best else ()
+
+    def search(self, query: Query, *, limit: int = _CANDIDATES) -> list[Match]:
+        """Return facts ranked by how well they answer the query, best first."""
+        weights = {t: w * self._weight(t) for t, w in query.terms.items()}
+        total = sum(weights.values())
+        if total <= 0:
+            return []
+        recall: dict[int, float] = defaultdict(float)
+        for term, weight in weights.items():
+            for position, doc_weight in self._postings.get(term, ()):
+                recall[position] += weight * doc_weight
+        top = sorted(recall.items(), key=lambda item: item[1], reverse=True)[:limit]
+        asked = set(weights)
+        matches = []
+        for position, found in top:
+            doc = self._docs[position]
+            precision = max(
+                (sum(self._weight(t) for t in terms & asked) / size
+                 for terms, size in doc.paraphrases if size > 0),
+                default=0.0,
+            )
+            score = 0.6 * (found / total) + 0.4 * precision
+            matches.append(Match(doc.fact, score))
+        matches.sort(key=lambda m: m.score, reverse=True)
+        return matches
+
+    def entities_of(self, fact: Fact) -> frozenset[str]:
+        """Return the characters a fact is about or names."""
+        return self._by_id[fact.id].entities
+
+
+def _surface_words(fact: Fact) -> set[str]:
+    return {w for text in (*fact.questions, fact.answer) for w in words(text)}
+

@@ -1,0 +1,121 @@
+"""Find mentions of characters (and the show) in text, under any romanisation or typo."""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+
+from rapidfuzz import fuzz, process
+
+from bot.core.text import STOPWORDS, is_hangul, strip_particle, words
+
+# Korean names come out of Latin letters in several ways (Su-hyeok, Soo-hyuk; Gyeong-su,
+# Kyung-soo). Folding vowel and consonant variants lets those spellings meet.
+_FOLDS = [("yeo", "yo"), ("eo", "o"), ("oo", "u"), ("eu", "u"), ("ae", "a"), ("o", "u"), ("k", "g")]
+_MAX_SPAN = 6
+
+
+@lru_cache(maxsize=131072)
+def fold(key: str) -> str:
+    """Fold a compact romanised name so that common spelling variants compare equal."""
+    for old, new in _FOLDS:
+        key = key.replace(old, new)
+    return key
+
+
+@dataclass(frozen=True, slots=True)
+class Mention:
+    entity: str
+    start: int
+    end: int
+    exact: bool
+
+
+class NameMatcher:
+    """Recognise entity names, given as entity id -> list of names, in tokenised text."""
+
+    def __init__(self, names: Mapping[str, Iterable[str]], vocabulary: Iterable[str] = ()) -> None:
+        self._exact: dict[str, str] = {}
+        folded: dict[str, set[str]] = {}
+        self.max_span = 1
+        for entity, entity_names in names.items():
+            for name in entity_names:
+                tokens = [strip_particle(t) if is_hangul(t) else t for t in words(name)]
+                if not tokens:
+                    continue
+                key = "".join(tokens)
+                self._exact.setdefault(key, entity)
+                if not is_hangul(key):
+                    folded.setdefault(fold(key), set()).add(entity)
+                self.max_span = min(_MAX_SPAN, max(self.max_span, len(tokens)))
+        # A folded spelling shared by two entities is no evidence for either.
+        self._folded = {key: next(iter(ids)) for key, ids in folded.items() if len(ids) == 1}
+        self._fuzzy_keys = [key for key in self._folded if len(key) >= 4]
+        self._prefixes = {key[:i] for key in self._exact for i in range(1, len(key) + 1)}
+        self._prefixes |= {key[:i] for key in self._folded for i in range(1, len(key) + 1)}
+        name_tokens = {t for key in self._exact for t in re.findall(r"\w+", key)}
+        self._plain_words = frozenset(set(vocabulary) - name_tokens) | STOPWORDS
+
+    def entity_for(self, text: str, *, fuzzy: bool = True) -> str | None:
+        """Return the entity a whole text names (a name typed into an option), if any."""
+        tokens = words(text)
+        mentions = self.find(tokens, fuzzy=fuzzy)
+        if len(mentions) == 1 and mentions[0].end - mentions[0].start == len(tokens):
+            return mentions[0].entity
+        return None
+
+    def find(self, tokens: list[str], *, fuzzy: bool = True) -> list[Mention]:
+        """Return non-overlapping mentions, preferring exact and longer matches."""
+        found: list[tuple[int, int, Mention]] = []
+        for start in range(len(tokens)):
+            stop = min(len(tokens), start + self.max_span)
+            if not fuzzy:
+                # Without typos to allow for, a span can only grow while it spells the start
+                # of some name; this keeps indexing thousands of facts fast.
+                key = ""
+                for end in range(start + 1, stop + 1):
+                    key += tokens[end - 1]
+                    if key not in self._prefixes and fold(key) not in self._prefixes:
+                        stop = end - 1
+                        break
+            for end in range(stop, start, -1):
+                span = tokens[start:end]
+                mention = self._match(span, start, end, fuzzy)
+                if mention:
+                    found.append((0 if mention.exact else 1, start - end, mention))
+        found.sort(key=lambda item: (item[0], item[1], item[2].start))
+        taken: set[int] = set()
+        chosen: list[Mention] = []
+        for _, _, mention in found:
+            positions = set(range(mention.start, mention.end))
+            if positions & taken:
+                continue
+            taken |= positions
+            chosen.append(mention)
+        return sorted(chosen, key=lambda m: m.start)
+
+    def _match(self, span: list[str], start: int, end: int, fuzzy: bool) -> Mention | None:
+        if len(span) == 1 and is_hangul(span[0]):
+            entity = self._exact.get(span[0]) or self._exact.get(strip_particle(span[0]))
+            return Mention(entity, start, end, True) if entity else None
+        key = "".join(span)
+        entity = self._exact.get(key)
+        if entity:
+            return Mention(entity, start, end, True)
+        if span[0] in STOPWORDS or span[-1] in STOPWORDS:
+            return None
+        folded = fold(key)
+        entity = self._folded.get(folded)
+        if entity:
+            return Mention(entity, start, end, True)
+        if not fuzzy or len(key) < 4 or (len(span) == 1 and span[0] in self._plain_words):
+            return None
+        if any(token in self._plain_words and len(token) > 3 for token in span):
+            return None
+        cutoff = 80 if len(folded) >= 5 else 87
+        best = process.extractOne(folded, self._fuzzy_keys, scorer=fuzz.ratio, score_cutoff=cutoff)
+        if best is None:
+            return None
+        return Mention(self._folded[best[0]], start, end, False)

@@ -1,0 +1,98 @@
+"""Turn core results into the exact text a user sees: every fact inside spoiler tags."""
+
+from __future__ import annotations
+
+from bot.core.engine import Answer, CharacterView, RecapView, Status
+from bot.core.progress import Progress
+from bot.core.schema import ShowInfo
+from bot.core.text import escape_markdown
+
+MESSAGE_LIMIT = 2000
+ECHO_LIMIT = 300
+
+
+def spoiler(text: str) -> str:
+    """Wrap text in spoiler bars after making it unable to close them early."""
+    return f"||{escape_markdown(text)}||"
+
+
+def progress_line(show: ShowInfo, progress: Progress, *, revealed: bool = False) -> str:
+    """Return the one neutral line that says which progress a reply was written for."""
+    where = f"up to {progress}" if progress.started else "before episode 1"
+    line = f"-# {show.title}, answered for a viewer {where}."
+    if revealed:
+        line += " You asked to reveal: this may spoil later episodes."
+    return line
+
+
+def fit(blocks: list[str], footer: list[str], limit: int = MESSAGE_LIMIT) -> str:
+    """Join whole blocks under the limit, always keeping the footer; never cut a block."""
+    budget = limit - sum(len(line) + 1 for line in footer)
+    kept: list[str] = []
+    for block in blocks:
+        if len(block) + 1 > budget:
+            break
+        kept.append(block)
+        budget -= len(block) + 1
+    return "\n".join([*kept, *footer])[:limit]
+
+
+def render_answer(answer: Answer, *, question: str | None = None) -> str:
+    """Render an answer; `question`, when given, is echoed inside spoiler tags (public replies)."""
+    blocks: list[str] = []
+    if question is not None:
+        echo = question if len(question) <= ECHO_LIMIT else question[: ECHO_LIMIT - 1] + "…"
+        blocks.append(f"Question: {spoiler(echo)}")
+    footer = [progress_line(answer.show, answer.progress, revealed=answer.revealed)]
+    if answer.status is Status.ANSWERED:
+        blocks.extend(spoiler(fact.answer) for fact in answer.facts)
+        if answer.more_later and not answer.revealed:
+            footer.insert(0, "Later episodes add more to this; I've answered as of your episode.")
+    elif answer.status is Status.LOCKED:
+        blocks.append(
+            "I can't answer that without spoiling an episode you haven't watched yet. "
+            "Ask again when you're further along, or ask with reveal if you want it anyway."
+        )
+    else:
+        blocks.append(f"I don't know that one: nothing I know about {answer.show.title} answers it.")
+        if answer.suggestions:
+            blocks.append("Maybe you meant: " + " · ".join(spoiler(s) for s in answer.suggestions))
+    return fit(blocks, footer)
+
+
+def render_character(view: CharacterView) -> str:
+    """Render what a viewer knows of a character, as a short timeline."""
+    character = view.character
+    blocks = [spoiler(f"{character.name}: {character.role}")]
+    blocks.extend(spoiler(f"{fact.episode}: {fact.answer}") for fact in view.timeline)
+    footer = [progress_line(view.show, view.progress)]
+    if view.more_later:
+        footer.insert(0, "Later episodes add more about them.")
+    return fit(blocks, footer)
+
+
+def render_recap(view: RecapView) -> str:
+    """Render summaries of the episodes a viewer has watched."""
+    footer = [progress_line(view.show, view.progress)]
+    if view.locked:
+        return fit(["You haven't watched that episode yet, so no recap of it."], footer)
+    if not view.recaps:
+        text = ("Nothing to recap yet: you haven't started." if not view.progress.started
+                else "I have no recap for that episode.")
+        return fit([text], footer)
+    blocks = [f"{recap.episode}: {spoiler(recap.summary)}" for recap in view.recaps]
+    # The newest episodes matter most when space runs out.
+    if sum(len(b) + 1 for b in blocks) > MESSAGE_LIMIT - 200:
+        blocks = blocks[::-1]
+        text = fit(blocks, footer)
+        kept = text.split("\n")[:-len(footer)]
+        return "\n".join([*kept[::-1], *footer])
+    return fit(blocks, footer)
+
+
+def render_unknown_character(show: ShowInfo, progress: Progress) -> str:
+    """Say a name means nothing yet, without revealing whether the character exists later."""
+    return fit(
+        ["I don't know anyone by that name that you've met so far."],
+        [progress_line(show, progress)],
+    )

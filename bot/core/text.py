@@ -1,0 +1,192 @@
+"""Text normalisation shared by indexing, matching and validation."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from functools import lru_cache
+
+import snowballstemmer
+
+_STEMMER = snowballstemmer.stemmer("english")
+_APOSTROPHES = str.maketrans({"’": "'", "‘": "'", "`": "'", "´": "'"})
+_POSSESSIVE = re.compile(r"(\w)'s\b|(\w)s'(?=\s|$)")
+_WORD = re.compile(r"[0-9a-z\u00c0-\u024f\u3130-\u318f\uac00-\ud7a3]+")
+_HANGUL = re.compile(r"[\uac00-\ud7a3]")
+
+# Fans write the same thing in many ways; these phrases are folded into one word before
+# tokenising so that the single-word synonym table below can handle them.
+_PHRASES = [
+    (re.compile(r"\bhalf[\s-]*(?:zombie|zombies|human)s?\b"), " halfbie "),
+    (re.compile(r"\bmake it out\b|\bmade it out\b|\bmakes it out\b|\bmake it\b|\bmade it\b"), " survive "),
+    (re.compile(r"\bget out alive\b|\bgot out alive\b|\bgets out alive\b"), " survive "),
+    (re.compile(r"\bstill alive\b|\bstay alive\b|\bstays alive\b"), " alive "),
+    (re.compile(r"\bpass(?:ed|es)? away\b"), " die "),
+    (re.compile(r"\bturn(?:s|ed|ing)? into (?:a )?zombies?\b|\bbec(?:o|a)mes? (?:a )?zombies?\b"), " turn "),
+    (re.compile(r"\bpatient zero\b"), " patientzero "),
+    (re.compile(r"\bmartial law\b"), " martiallaw "),
+    (re.compile(r"\bsafe zone\b"), " camp "),
+    (re.compile(r"\bcamp ?fire\b|\bbonfire\b"), " campfire "),
+    (re.compile(r"\bname ?tag\b"), " nametag "),
+    (re.compile(r"\bflash ?light\b|\btorch\b"), " flashlight "),
+    (re.compile(r"\bhelicopters?\b|\bchoppers?\b"), " helicopter "),
+    (re.compile(r"\bin the end\b|\bat the end\b|\bby the end\b|\bthe ending\b|\bfinale\b|\blast episode\b"), " ending "),
+]
+
+# Words that mean the same thing to a fan asking about a plot. Each maps to a concept token
+# (prefixed with "~") that is indexed beside the word's own stem.
+_CONCEPT_WORDS = {
+    "~fate": "survive survives survived surviving survival survivor survivors alive live lives lived living "
+    "die dies died dying dead death deaths fate fates perish perished ok okay safe end up ends",
+    "~kill": "kill kills killed killing killer murder murders murdered slay slays slain execute",
+    "~bite": "bite bites bit bitten biting infect infects infected infection scratch scratched "
+    "scratches turn turns turned turning zombified zombify",
+    "~halfbie": "halfbie halfbies hambie hambies hybrid hybrids evolved evolve immune carrier carriers "
+    "asymptomatic symptomless",
+    "~romance": "kiss kisses kissed kissing love loves loved crush crushes romance romantic confess "
+    "confesses confessed confession feelings dating date girlfriend boyfriend couple",
+    "~father": "dad dads father fathers papa appa daddy",
+    "~mother": "mom moms mum mother mothers mama eomma mommy",
+    "~sibling": "brother brothers sister sisters sibling siblings bro sis",
+    "~military": "military army soldier soldiers troops government martiallaw marines forces",
+    "~camp": "camp camps quarantine quarantined shelter",
+    "~bomb": "bomb bombs bombed bombing bombings airstrike airstrikes explosion explosions explode "
+    "exploded blast blown nuke nuked",
+    "~virus": "virus viruses outbreak pathogen jonas disease cause caused origin originate "
+    "started start starts begin began",
+    "~make": "create creates created make makes made invent invented engineer engineered develop",
+    "~ending": "ending end endings conclusion",
+    "~escape": "escape escapes escaped flee fled flees leave leaves left rescue rescued rescues",
+    "~help": "save saves saved saving help helps helped protect protects protected",
+    "~teacher": "teacher teachers sir professor",
+    "~friend": "friend friends bestie bff pal",
+    "~school": "school schools hyosan",
+    "~find": "find finds found discover discovers discovered",
+    "~sacrifice": "sacrifice sacrifices sacrificed sacrificing",
+    "~zombie": "zombie zombies undead",
+    "~roof": "roof rooftop rooftops",
+    "~gym": "gym gymnasium",
+    "~episodes": "episodes season seasons",
+    "~who": "who whom whose",
+    "~why": "why reason",
+    "~how": "how",
+    "~where": "where",
+    "~when": "when",
+}
+# Korean: a word stem as a prefix means the concept ("살았어" = lived, "죽었어" = died).
+_KOREAN_PREFIXES = {
+    "살": "~fate",
+    "죽": "~fate",
+    "생존": "~fate",
+    "좀비": "~zombie",
+    "물렸": "~bite",
+    "누가": "~who",
+    "누구": "~who",
+    "왜": "~why",
+    "어떻게": "~how",
+    "어디": "~where",
+}
+_KOREAN_PARTICLES = sorted(
+    ["은", "는", "이", "가", "을", "를", "의", "도", "에게", "한테", "랑", "이랑", "와", "과", "아", "야", "이는"],
+    key=len,
+    reverse=True,
+)
+
+STOPWORDS = frozenset(
+    """a an the is are was were be been being am do does did doing done has have had having
+    to of in on at for with and or but it its it's this that these those there their they them
+    he him his she her hers i me my we our you your yours what which whats whatre happen happens
+    happened happening go goes going went gone get gets got really actually ever anyone anybody
+    someone somebody everyone everybody tell know about please can could would should will shall
+    just so as by from into onto than then too very also any some all show series netflix episode
+    ep here now still if not no yes isnt doesnt didnt wasnt arent does did hey bot pls plz lol
+    omg wait ok like one s""".split()
+)
+
+CONCEPT_OF: dict[str, str] = {
+    word: concept for concept, words in _CONCEPT_WORDS.items() for word in words.split()
+}
+QUESTION_WORDS = frozenset({"~who", "~why", "~how", "~where", "~when"})
+
+
+# One pass over the text for all phrases: group i of the combined pattern is phrase i.
+_PHRASE_PATTERN = re.compile("|".join(f"({p.pattern})" for p, _ in _PHRASES))
+_PHRASE_GROUPS: dict[int, str] = {}
+_group = 1
+for _pattern, _replacement in _PHRASES:
+    _PHRASE_GROUPS[_group] = _replacement
+    _group += 1 + _pattern.groups
+
+
+def _phrase(match: re.Match[str]) -> str:
+    return _PHRASE_GROUPS[match.lastindex or 0] if match.lastindex in _PHRASE_GROUPS else " "
+
+
+def normalize(text: str) -> str:
+    """Lower-case, fold Unicode and apostrophes, drop possessives and phrase variants."""
+    text = unicodedata.normalize("NFKC", text).translate(_APOSTROPHES).lower()
+    if "'" in text:
+        text = _POSSESSIVE.sub(lambda m: (m.group(1) or m.group(2)), text).replace("'", "")
+    return _PHRASE_PATTERN.sub(_phrase, text)
+
+
+@lru_cache(maxsize=131072)
+def _word_tuple(text: str) -> tuple[str, ...]:
+    return tuple(_WORD.findall(normalize(text)))
+
+
+def words(text: str) -> list[str]:
+    """Split normalised text into word tokens (Latin letters, digits, Hangul)."""
+    return list(_word_tuple(text))
+
+
+def compact(text: str) -> str:
+    """Return the letters of a name with spaces, hyphens and apostrophes removed."""
+    return "".join(words(text))
+
+
+def is_hangul(word: str) -> bool:
+    return bool(_HANGUL.search(word))
+
+
+def strip_particle(word: str) -> str:
+    """Drop a trailing Korean particle ("온조는" -> "온조")."""
+    for particle in _KOREAN_PARTICLES:
+        if word.endswith(particle) and len(word) > len(particle) + 1:
+            return word[: -len(particle)]
+    return word
+
+
+@lru_cache(maxsize=65536)
+def stem(word: str) -> str:
+    return word if is_hangul(word) else _STEMMER.stemWord(word)
+
+
+@lru_cache(maxsize=65536)
+def terms_of_word(word: str) -> tuple[str, ...]:
+    """Return the index terms of one word: its stem and any concept it belongs to."""
+    if is_hangul(word):
+        base = strip_particle(word)
+        for prefix, concept in _KOREAN_PREFIXES.items():
+            if base.startswith(prefix):
+                return (base, concept)
+        return (base,)
+    if word in _QUESTION_WORD_TERMS:
+        return (_QUESTION_WORD_TERMS[word],)
+    if word in STOPWORDS:
+        return ()
+    concept = CONCEPT_OF.get(word)
+    term = stem(word)
+    return (term, concept) if concept else (term,)
+
+
+_QUESTION_WORD_TERMS = {
+    word: concept for word, concept in CONCEPT_OF.items() if concept in QUESTION_WORDS
+}
+
+
+def escape_markdown(text: str) -> str:
+    """Make text inert in Discord: markdown, spoiler bars, mentions, masked links, line breaks."""
+    text = " ".join(text.split())
+    text = re.sub(r"([\\*_`~|>#\[\]<])", r"\\\1", text)
+    return text.replace("@", "@\u200b")

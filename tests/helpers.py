@@ -1,0 +1,54 @@
+"""Small builders shared by the core tests."""
+
+from __future__ import annotations
+
+import copy
+from pathlib import Path
+
+import yaml
+
+from bot.settings import PROJECT_ROOT
+
+DATA_DIR = PROJECT_ROOT / "data" / "shows"
+AOUAD = DATA_DIR / "all-of-us-are-dead.yaml"
+
+MINI_SHOW = {
+    "show": {
+        "slug": "mini-show",
+        "title": "Mini Show",
+        "aliases": ["The Mini"],
+        "seasons": [{"number": 1, "episodes": 3}],
+        "recaps": [
+            {"episode": "S1E1", "summary": "Ada opens the lighthouse.", "source": "test"},
+        ],
+    },
+    "characters": [
+        {"id": "ada", "name": "Ada Park", "aliases": ["Ada"], "first_seen": "S1E1",
+         "role": "The lighthouse keeper."},
+        {"id": "bo-ram", "name": "Bo-ram", "aliases": ["Boram"], "first_seen": "S1E2",
+         "role": "A sailor who washes ashore."},
+    ],
+    "facts": [
+        {"id": "ada-keeper", "episode": "S1E1", "about": ["ada"], "topics": ["fate"],
+         "answer": "Ada keeps the lighthouse and is alive.", "questions": ["is ada alive"],
+         "source": "test"},
+        {"id": "bo-ram-rescued", "episode": "S1E2", "about": ["ada", "bo-ram"],
+         "topics": ["rescue"], "answer": "Ada pulls Bo-ram out of the sea.",
+         "questions": ["who rescued bo-ram"], "source": "test"},
+        {"id": "ada-leaves", "episode": "S1E3", "about": ["ada"], "topics": ["fate"],
+         "answer": "Ada sails away with the sailor at the end.",
+         "questions": ["what happens to ada at the end"], "source": "test"},
+    ],
+}
+
+
+def mini_show() -> dict:
+    """Return a fresh, valid show dict that a test may break."""
+    return copy.deepcopy(MINI_SHOW)
+
+
+def write_show(folder: Path, data: dict, name: str = "show.yaml") -> Path:
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / name
+    path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    return path

@@ -1,0 +1,181 @@
+"""Loading and validating show files: every rule has a broken fixture and a precise message."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import pytest
+
+from bot.cli import main
+from bot.core.engine import Library
+from bot.core.factbase import FactBaseError, read_library, read_show_file
+from bot.core.progress import Progress
+from tests.helpers import DATA_DIR, mini_show, write_show
+
+
+def test_every_data_file_loads_and_indexes() -> None:
+    shows = read_library(DATA_DIR)
+    assert shows, "data/shows holds no show file"
+    library = Library.load(DATA_DIR)
+    for show_file in shows:
+        engine = library.shows[show_file.show.slug]
+        assert engine.facts == show_file.facts
+
+
+def test_real_fact_base_covers_every_episode_with_facts_and_recaps() -> None:
+    for show_file in read_library(DATA_DIR):
+        counts = show_file.show.episode_counts
+        episodes = {Progress(s, e) for s, n in counts.items() for e in range(1, n + 1)}
+        assert {f.episode for f in show_file.facts} == episodes
+        assert {r.episode for r in show_file.show.recaps} == episodes
+        assert len(show_file.facts) >= 100
+        assert all(f.source.strip() for f in show_file.facts)
+
+
+def test_mini_show_is_valid(tmp_path) -> None:
+    show = read_show_file(write_show(tmp_path, mini_show()))
+    assert [f.id for f in show.facts] == ["ada-keeper", "bo-ram-rescued", "ada-leaves"]
+
+
+def _break(change: Callable[[dict], None]) -> dict:
+    data = mini_show()
+    change(data)
+    return data
+
+
+BROKEN = {
+    "duplicate fact id": (
+        lambda d: d["facts"][1].update(id="ada-keeper"),
+        "fact 'ada-keeper': duplicate id (used 2 times)",
+    ),
+    "duplicate character id": (
+        lambda d: d["characters"][1].update(id="ada", aliases=["Boram"]),
+        "character 'ada': duplicate id",
+    ),
+    "unknown character reference": (
+        lambda d: d["facts"][0].update(about=["ada", "ghost"]),
+        "fact 'ada-keeper' field about: unknown character 'ghost'",
+    ),
+    "episode outside the season": (
+        lambda d: d["facts"][2].update(episode="S1E9"),
+        "fact 'ada-leaves' field episode: episode S1E9 is outside the show (S1E1-S1E3)",
+    ),
+    "episode of a missing season": (
+        lambda d: d["facts"][2].update(episode="S2E1"),
+        "fact 'ada-leaves' field episode: episode S2E1 is outside the show",
+    ),
+    "names a character before the viewer meets them (by alias)": (
+        lambda d: d["facts"][0].update(answer="Ada keeps the lighthouse, waiting for Boram."),
+        "fact 'ada-keeper' field answer: names 'bo-ram' in",
+    ),
+    "a question names a character too early": (
+        lambda d: d["facts"][0].update(questions=["is ada alive", "does ada know bo ram"]),
+        "fact 'ada-keeper' field questions: names 'bo-ram'",
+    ),
+    "about lists a character met later": (
+        lambda d: d["facts"][0].update(about=["ada", "bo-ram"]),
+        "fact 'ada-keeper' field about: is about 'bo-ram', whom viewers first meet in S1E2",
+    ),
+    "spoiler bars in an answer": (
+        lambda d: d["facts"][0].update(answer="Ada is || alive."),
+        "fact 'ada-keeper' field answer: contains '||'",
+    ),
+    "markdown in an answer": (
+        lambda d: d["facts"][0].update(answer="Ada is **alive**."),
+        "fact 'ada-keeper' field answer: contains '*'",
+    ),
+    "a mention in an answer": (
+        lambda d: d["facts"][0].update(answer="Ada waves at @everyone."),
+        "fact 'ada-keeper' field answer: contains '@'",
+    ),
+    "over-long answer": (
+        lambda d: d["facts"][0].update(answer="Ada is alive. " * 40),
+        "fact 'ada-keeper' field answer: is 559 characters long; keep it under 450",
+    ),
+    "a recap that names a character too early": (
+        lambda d: d["show"]["recaps"][0].update(summary="Ada meets Bo-ram."),
+        "recap S1E1 field summary: names 'bo-ram'",
+    ),
+    "a name shared by two characters": (
+        lambda d: d["characters"][1]["aliases"].append("Ada"),
+        "character 'bo-ram' field aliases: name 'Ada' is also a name of character 'ada'",
+    ),
+    "missing field (schema)": (
+        lambda d: d["facts"][1].pop("source"),
+        "fact 'bo-ram-rescued' field source: Field required",
+    ),
+    "unknown field (schema)": (
+        lambda d: d["facts"][1].update(spoiler=True),
+        "fact 'bo-ram-rescued' field spoiler: Extra inputs are not permitted",
+    ),
+    "badly written episode (schema)": (
+        lambda d: d["facts"][1].update(episode="episode two"),
+        "fact 'bo-ram-rescued' field episode: Value error, expected an episode like S1E7",
+    ),
+}
+
+
+@pytest.mark.parametrize("case", sorted(BROKEN), ids=sorted(BROKEN))
+def test_each_rule_reports_file_item_and_field(tmp_path, case: str) -> None:
+    change, expected = BROKEN[case]
+    path = write_show(tmp_path, _break(change))
+    with pytest.raises(FactBaseError) as caught:
+        read_show_file(path)
+    messages = [str(issue) for issue in caught.value.issues]
+    assert any(m.startswith(f"{path}: {expected}") for m in messages), messages
+
+
+def test_invalid_yaml_names_the_line(tmp_path) -> None:
+    path = tmp_path / "bad.yaml"
+    path.write_text("show:\n  slug: x\n  title: [unclosed\n", encoding="utf-8")
+    with pytest.raises(FactBaseError) as caught:
+        read_show_file(path)
+    assert "invalid YAML" in str(caught.value) and "line 4" in str(caught.value)
+
+
+def test_every_error_is_reported_not_just_the_first(tmp_path) -> None:
+    def several(d: dict) -> None:
+        d["facts"][0]["about"] = ["ghost"]
+        d["facts"][1]["id"] = "ada-keeper"
+        d["facts"][2]["episode"] = "S1E7"
+
+    path = write_show(tmp_path, _break(several))
+    with pytest.raises(FactBaseError) as caught:
+        read_show_file(path)
+    assert len(caught.value.issues) == 3
+
+
+def test_two_files_with_one_slug_are_rejected(tmp_path) -> None:
+    write_show(tmp_path, mini_show(), "a.yaml")
+    write_show(tmp_path, mini_show(), "b.yaml")
+    with pytest.raises(FactBaseError, match="slug used by more than one file"):
+        read_library(tmp_path)
+
+
+def test_validate_command_prints_every_error_and_fails(tmp_path, capsys) -> None:
+    path = write_show(tmp_path, _break(lambda d: d["facts"][0].update(about=["ghost"])))
+    assert main(["validate", str(path)]) == 1
+    out = capsys.readouterr().out
+    assert "unknown character 'ghost'" in out and "1 problems found." in out
+
+
+def test_validate_command_accepts_the_real_data(capsys) -> None:
+    assert main(["validate", str(DATA_DIR)]) == 0
+    assert "OK" in capsys.readouterr().out
+
+
+def test_nothing_starts_on_an_invalid_fact_base(tmp_path, capsys) -> None:
+    path = write_show(tmp_path, _break(lambda d: d["facts"][0].update(episode="S1E9")))
+    assert main(["--data", str(path), "ask", "is ada alive", "--progress", "S1E3"]) == 1
+    assert "is invalid" in capsys.readouterr().err
+
+
+def test_a_second_show_is_one_more_file(tmp_path) -> None:
+    write_show(tmp_path, mini_show(), "mini.yaml")
+    (tmp_path / "aouad.yaml").write_text(
+        (DATA_DIR / "all-of-us-are-dead.yaml").read_text(encoding="utf-8"), encoding="utf-8"
+    )
+    library = Library.load(tmp_path)
+    assert set(library.shows) == {"mini-show", "all-of-us-are-dead"}
+    assert library.get("The Mini").slug == "mini-show"
+    assert library.get("all of us are dead").slug == "all-of-us-are-dead"
