@@ -126,4 +126,4 @@ class Chat:
         if engine is None:
             return "I don't know that show. Type /show to list them."
         self.engine = engine
-        return f"Now asking about {engine.show.title}. " + progress_line(engine.show, self.current)
+        return f"Now asking about {engine.show.title}. " + progress_line(self.current)

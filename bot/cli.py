@@ -74,12 +74,14 @@ def load_library_or_report(path: Path, err: TextIO | None = None) -> Library | N
     """Load the fact base, or print every problem and return None: nothing starts on a bad base."""
     err = err or sys.stderr
     try:
-        return Library.load(path)
+        return Library.load(path, get_settings().default_show)
     except FactBaseError as error:
         print(f"The fact base at {path} is invalid ({len(error.issues)} problems):", file=err)
         for issue in error.issues:
             print(f"  {issue}", file=err)
-        return None
+    except ValueError as error:
+        print(f"DEFAULT_SHOW is wrong: {error}", file=err)
+    return None
 
 
 def validate_command(path: Path) -> int:

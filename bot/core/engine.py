@@ -214,22 +214,25 @@ class ShowEngine:
 class Library:
     """Every show the bot knows, by slug."""
 
-    def __init__(self, engines: list[ShowEngine]) -> None:
+    def __init__(self, engines: list[ShowEngine], default: str | None = None) -> None:
         if not engines:
             raise ValueError("a library needs at least one show")
         self.shows = {engine.slug: engine for engine in engines}
+        if default is not None and default not in self.shows:
+            raise ValueError(f"the default show {default!r} is not among {sorted(self.shows)}")
+        self._default = self.shows[default] if default else engines[0]
         self._names = NameMatcher(
             {e.slug: [e.slug, e.show.title, *e.show.aliases] for e in engines}
         )
 
     @classmethod
-    def load(cls, path: Path) -> Library:
+    def load(cls, path: Path, default: str | None = None) -> Library:
         """Read, validate and index every show file under `path` (raises FactBaseError)."""
-        return cls([ShowEngine(show_file) for show_file in read_library(path)])
+        return cls([ShowEngine(show_file) for show_file in read_library(path)], default)
 
     @property
     def default(self) -> ShowEngine:
-        return next(iter(self.shows.values()))
+        return self._default
 
     def get(self, name: str | None) -> ShowEngine | None:
         """Return the show a slug, title or alias names; the default show for None."""

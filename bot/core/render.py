@@ -16,10 +16,11 @@ def spoiler(text: str) -> str:
     return f"||{escape_markdown(text)}||"
 
 
-def progress_line(show: ShowInfo, progress: Progress, *, revealed: bool = False) -> str:
+def progress_line(progress: Progress, *, revealed: bool = False) -> str:
     """Return the one neutral line that says which progress a reply was written for."""
-    where = f"up to {progress}" if progress.started else "before episode 1"
-    line = f"-# {show.title}, answered for a viewer {where}."
+    # The show's title stays out: a title such as "All of Us Are Dead" reads like an answer.
+    where = f"up to {progress}" if progress.started else "who hasn't started yet"
+    line = f"-# Answered for a viewer {where}."
     if revealed:
         line += " You asked to reveal: this may spoil later episodes."
     return line
@@ -43,7 +44,7 @@ def render_answer(answer: Answer, *, question: str | None = None) -> str:
     if question is not None:
         echo = question if len(question) <= ECHO_LIMIT else question[: ECHO_LIMIT - 1] + "…"
         blocks.append(f"Question: {spoiler(echo)}")
-    footer = [progress_line(answer.show, answer.progress, revealed=answer.revealed)]
+    footer = [progress_line(answer.progress, revealed=answer.revealed)]
     if answer.status is Status.ANSWERED:
         blocks.extend(spoiler(fact.answer) for fact in answer.facts)
         if answer.more_later and not answer.revealed:
@@ -54,7 +55,7 @@ def render_answer(answer: Answer, *, question: str | None = None) -> str:
             "Ask again when you're further along, or ask with reveal if you want it anyway."
         )
     else:
-        blocks.append(f"I don't know that one: nothing I know about {answer.show.title} answers it.")
+        blocks.append("I don't know that one: nothing in my notes on this show answers it.")
         if answer.suggestions:
             blocks.append("Maybe you meant: " + " · ".join(spoiler(s) for s in answer.suggestions))
     return fit(blocks, footer)
@@ -65,7 +66,7 @@ def render_character(view: CharacterView) -> str:
     character = view.character
     blocks = [spoiler(f"{character.name}: {character.role}")]
     blocks.extend(spoiler(f"{fact.episode}: {fact.answer}") for fact in view.timeline)
-    footer = [progress_line(view.show, view.progress)]
+    footer = [progress_line(view.progress)]
     if view.more_later:
         footer.insert(0, "Later episodes add more about them.")
     return fit(blocks, footer)
@@ -73,7 +74,7 @@ def render_character(view: CharacterView) -> str:
 
 def render_recap(view: RecapView) -> str:
     """Render summaries of the episodes a viewer has watched."""
-    footer = [progress_line(view.show, view.progress)]
+    footer = [progress_line(view.progress)]
     if view.locked:
         return fit(["You haven't watched that episode yet, so no recap of it."], footer)
     if not view.recaps:
@@ -94,5 +95,5 @@ def render_unknown_character(show: ShowInfo, progress: Progress) -> str:
     """Say a name means nothing yet, without revealing whether the character exists later."""
     return fit(
         ["I don't know anyone by that name that you've met so far."],
-        [progress_line(show, progress)],
+        [progress_line(progress)],
     )

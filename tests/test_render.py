@@ -1,0 +1,85 @@
+"""Rendering: every fact inside spoiler tags, user text inert, 2,000 characters at most."""
+
+from __future__ import annotations
+
+import re
+
+from bot.core.engine import Answer, ShowEngine, Status
+from bot.core.progress import Progress
+from bot.core.render import MESSAGE_LIMIT, fit, render_answer, spoiler
+from bot.core.schema import Fact, ShowFile
+from tests.helpers import mini_show
+
+
+def outside_spoilers(text: str) -> str:
+    return " ".join(re.split(r"(?<!\\)\|\|", text)[0::2])
+
+
+def balanced(text: str) -> bool:
+    return len(re.findall(r"(?<!\\)\|\|", text)) % 2 == 0
+
+
+def engine() -> ShowEngine:
+    return ShowEngine(ShowFile.model_validate(mini_show()))
+
+
+def test_answer_text_sits_inside_spoiler_tags_only() -> None:
+    mini = engine()
+    answer = mini.ask("is ada alive", Progress(1, 3))
+    content = render_answer(answer)
+    assert answer.status is Status.ANSWERED
+    for fact in answer.facts:
+        assert f"||{fact.answer}||" in content
+        assert fact.answer not in outside_spoilers(content)
+    assert "lighthouse" not in outside_spoilers(content)
+
+
+def test_progress_line_is_neutral_and_outside() -> None:
+    content = render_answer(engine().ask("is ada alive", Progress(1, 2)))
+    last = content.splitlines()[-1]
+    assert last == "-# Answered for a viewer up to S1E2."
+
+
+def test_user_text_cannot_close_spoilers_or_ping() -> None:
+    question = "did ada || die @everyone <@123> `code` **bold** https://evil.example"
+    content = render_answer(engine().ask(question, Progress(1, 3)), question=question)
+    assert balanced(content)
+    assert "@everyone" not in content and "<@123>" not in content
+    assert "\\|\\|" in content
+    assert "did ada" not in outside_spoilers(content)
+
+
+def test_long_question_echo_is_cut_before_it_is_wrapped() -> None:
+    question = "x" * 5000
+    content = render_answer(engine().ask(question, Progress(1, 3)), question=question)
+    assert len(content) <= MESSAGE_LIMIT and balanced(content)
+
+
+def test_fit_never_cuts_inside_a_spoiler() -> None:
+    blocks = [spoiler("a" * 600) for _ in range(5)]
+    text = fit(blocks, ["-# footer"])
+    assert len(text) <= MESSAGE_LIMIT
+    assert balanced(text) and text.endswith("-# footer")
+    assert text.count("||") == 6  # three whole blocks
+
+
+def test_locked_and_unknown_replies_carry_no_fact_text() -> None:
+    show = ShowFile.model_validate(mini_show())
+    locked = render_answer(Answer(Status.LOCKED, show.show, Progress(1, 1)))
+    assert "sails" not in locked and "Bo-ram" not in locked
+    unknown = render_answer(Answer(Status.UNKNOWN, show.show, Progress(1, 1)))
+    assert "I don't know that one" in unknown
+
+
+def test_revealed_answers_say_so() -> None:
+    answer = engine().ask("what happens to ada at the end", Progress(1, 1), reveal=True)
+    content = render_answer(answer)
+    assert "||Ada sails away with the sailor at the end.||" in content
+    assert "may spoil later episodes" in content
+
+
+def test_data_text_is_escaped_too() -> None:
+    fact = Fact(id="x", episode="S1E1", answer="a_b*c", questions=["q"], source="t")
+    show = ShowFile.model_validate(mini_show())
+    content = render_answer(Answer(Status.ANSWERED, show.show, Progress(1, 1), facts=(fact,)))
+    assert "||a\\_b\\*c||" in content
