@@ -1,0 +1,86 @@
+"""Helpers the cogs share: picking the show, reading progress, replying safely."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Awaitable
+from typing import TYPE_CHECKING, TypeVar
+
+import discord
+from discord import app_commands
+
+from bot.core.engine import ShowEngine
+from bot.core.progress import Progress
+from bot.errors import UserFacingError
+
+if TYPE_CHECKING:
+    from bot.bot import SpoilerBot
+
+T = TypeVar("T")
+# Discord wants a first response within 3 seconds; past this much waiting we defer.
+DEFER_AFTER = 1.5
+SET_PROGRESS_TIP = "Tell me how far you've watched with `/progress set` to get answers."
+
+
+def bot_of(interaction: discord.Interaction) -> SpoilerBot:
+    return interaction.client  # type: ignore[return-value]
+
+
+async def resolve_show(interaction: discord.Interaction, name: str | None) -> ShowEngine:
+    """Return the show named in an option, else the server's default, else the first show."""
+    bot = bot_of(interaction)
+    if name:
+        engine = bot.library.get(name)
+        if engine is None:
+            raise UserFacingError("I don't know that show. Pick one from the list.")
+        return engine
+    if interaction.guild_id is not None:
+        config = await bot.storage.get_guild_settings(interaction.guild_id)
+        if config.default_show and config.default_show in bot.library.shows:
+            return bot.library.shows[config.default_show]
+    return bot.library.default
+
+
+async def stored_progress(interaction: discord.Interaction, engine: ShowEngine) -> Progress | None:
+    return await bot_of(interaction).storage.get_progress(interaction.user.id, engine.slug)
+
+
+async def within_window(interaction: discord.Interaction, work: Awaitable[T], *,
+                        ephemeral: bool = True) -> T:
+    """Await work, deferring the response first if it takes long enough to risk the window."""
+    task = asyncio.ensure_future(work)
+    done, _ = await asyncio.wait({task}, timeout=DEFER_AFTER)
+    if not done and not interaction.response.is_done():
+        await interaction.response.defer(ephemeral=ephemeral, thinking=True)
+    return await task
+
+
+async def reply(interaction: discord.Interaction, content: str, *, ephemeral: bool = True,
+                view: discord.ui.View | None = None) -> None:
+    """Send the response, or a follow-up when the response was already deferred."""
+    extra = {"view": view} if view is not None else {}
+    if interaction.response.is_done():
+        await interaction.followup.send(content, ephemeral=ephemeral, **extra)
+    else:
+        await interaction.response.send_message(content, ephemeral=ephemeral, **extra)
+
+
+def choices(labels: list[str]) -> list[app_commands.Choice[str]]:
+    """Turn labels into at most 25 autocomplete choices (Discord's limit, 100 chars each)."""
+    return [app_commands.Choice(name=label[:100], value=label[:100]) for label in labels[:25]]
+
+
+async def autocomplete_show(
+    interaction: discord.Interaction, current: str
+) -> list[app_commands.Choice[str]]:
+    pairs = bot_of(interaction).library.complete_show(current)
+    return [app_commands.Choice(name=title[:100], value=slug) for title, slug in pairs[:25]]
+
+
+async def show_for_autocomplete(interaction: discord.Interaction) -> ShowEngine:
+    """Pick the show for an autocomplete from the options typed so far."""
+    name = getattr(interaction.namespace, "show", None)
+    try:
+        return await resolve_show(interaction, name)
+    except UserFacingError:
+        return bot_of(interaction).library.default

@@ -1,0 +1,60 @@
+"""The command tree, with the bot's one central error handler."""
+
+from __future__ import annotations
+
+import logging
+
+import discord
+from discord import app_commands
+
+from bot.db import DatabaseUnavailable
+from bot.errors import UserFacingError
+
+log = logging.getLogger(__name__)
+
+GENERIC_FAILURE = "Something went wrong on my side. It has been logged; please try again."
+DATABASE_DOWN = (
+    "I can't reach my database right now, so nothing was read or changed. "
+    "Please try again in a minute."
+)
+
+
+def message_for(error: app_commands.AppCommandError) -> str:
+    """Return the friendly text for a failed command; never includes show facts."""
+    original = getattr(error, "original", None)
+    if isinstance(error, UserFacingError):
+        return str(error)
+    if isinstance(original, DatabaseUnavailable):
+        return DATABASE_DOWN
+    if isinstance(error, app_commands.CommandOnCooldown):
+        return f"Easy there: try again in {error.retry_after:.0f} seconds."
+    if isinstance(error, app_commands.MissingPermissions):
+        return "You need the Manage Server permission to change the bot's server settings."
+    if isinstance(error, app_commands.NoPrivateMessage):
+        return "That command only works in a server."
+    if isinstance(error, app_commands.TransformerError):
+        return "One of the options isn't valid. Check it and try again."
+    if isinstance(error, app_commands.CheckFailure):
+        return "You can't use that command here."
+    return GENERIC_FAILURE
+
+
+class SpoilerTree(app_commands.CommandTree):
+    """A command tree that answers every failure ephemerally and keeps the bot running."""
+
+    async def on_error(
+        self, interaction: discord.Interaction, error: app_commands.AppCommandError
+    ) -> None:
+        text = message_for(error)
+        if text in (GENERIC_FAILURE, DATABASE_DOWN):
+            command = interaction.command.qualified_name if interaction.command else "?"
+            log.error("Command /%s failed", command, exc_info=error)
+        if interaction.type is discord.InteractionType.autocomplete:
+            return  # autocomplete can't show a message; the user just sees no choices
+        try:
+            if interaction.response.is_done():
+                await interaction.followup.send(text, ephemeral=True)
+            else:
+                await interaction.response.send_message(text, ephemeral=True)
+        except discord.HTTPException:
+            log.warning("Could not tell the user about a failed command", exc_info=True)
