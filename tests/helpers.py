@@ -52,3 +52,27 @@ def write_show(folder: Path, data: dict, name: str = "show.yaml") -> Path:
     path = folder / name
     path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
     return path
+
+
+def split_spoilers(text: str) -> tuple[str, str, bool]:
+    """Split Discord text into what is inside and outside spoiler bars, as Discord parses it.
+
+    A backslash escapes the next character, so an escaped bar neither opens nor closes.
+    Returns (inside, outside, balanced).
+    """
+    inside: list[str] = []
+    outside: list[str] = []
+    hidden = False
+    i = 0
+    while i < len(text):
+        if text[i] == "\\":
+            (inside if hidden else outside).append(text[i : i + 2])
+            i += 2
+        elif text.startswith("||", i):
+            hidden = not hidden
+            (inside if hidden else outside).append(" ")
+            i += 2
+        else:
+            (inside if hidden else outside).append(text[i])
+            i += 1
+    return "".join(inside), "".join(outside), not hidden

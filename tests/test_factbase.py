@@ -19,14 +19,14 @@ def test_every_data_file_loads_and_indexes() -> None:
     library = Library.load(DATA_DIR)
     for show_file in shows:
         engine = library.shows[show_file.show.slug]
-        assert engine.facts == show_file.facts
+        assert {f.id for f in show_file.facts} <= {f.id for f in engine.facts}
 
 
 def test_real_fact_base_covers_every_episode_with_facts_and_recaps() -> None:
     for show_file in read_library(DATA_DIR):
         counts = show_file.show.episode_counts
         episodes = {Progress(s, e) for s, n in counts.items() for e in range(1, n + 1)}
-        assert {f.episode for f in show_file.facts} == episodes
+        assert episodes <= {f.episode for f in show_file.facts}
         assert {r.episode for r in show_file.show.recaps} == episodes
         assert len(show_file.facts) >= 100
         assert all(f.source.strip() for f in show_file.facts)

@@ -2,21 +2,19 @@
 
 from __future__ import annotations
 
-import re
-
 from bot.core.engine import Answer, ShowEngine, Status
 from bot.core.progress import Progress
 from bot.core.render import MESSAGE_LIMIT, fit, render_answer, spoiler
 from bot.core.schema import Fact, ShowFile
-from tests.helpers import mini_show
+from tests.helpers import mini_show, split_spoilers
 
 
 def outside_spoilers(text: str) -> str:
-    return " ".join(re.split(r"(?<!\\)\|\|", text)[0::2])
+    return split_spoilers(text)[1]
 
 
 def balanced(text: str) -> bool:
-    return len(re.findall(r"(?<!\\)\|\|", text)) % 2 == 0
+    return split_spoilers(text)[2]
 
 
 def engine() -> ShowEngine:

@@ -71,7 +71,8 @@ class ShowEngine:
     def __init__(self, show_file: ShowFile) -> None:
         self.show = show_file.show
         self.characters = {c.id: c for c in show_file.characters}
-        self.facts = show_file.facts
+        # Sorted by episode: the index breaks ties in favour of later facts.
+        self.facts = sorted([*show_file.facts, *derived_facts(show_file)], key=lambda f: f.episode)
         names = {c.id: c.names for c in show_file.characters}
         names[SHOW_ENTITY] = [self.show.title, *self.show.aliases]
         vocabulary = {w for f in self.facts for q in (*f.questions, f.answer) for w in words(q)}
@@ -126,16 +127,33 @@ class ShowEngine:
             chosen = [m.fact for m in shown if m.score >= floor][: MAX_FACTS - 1]
         else:
             chosen = [m.fact for m in shown if m.score >= 0.85 * best.score][:MAX_FACTS]
-        if query.asks_fate:
-            for entity in sorted(query.entities):
-                fates = self._fates.get(entity, [])
-                latest = [f for f in fates if visible(f)]
-                if latest and latest[-1] not in chosen:
-                    chosen = [latest[-1], *chosen][:MAX_FACTS]
-                more_later = more_later or len(latest) < len(fates)
+        if query.asks_fate and query.entities:
+            chosen, hidden_fates = self._latest_states(query.entities, chosen, visible)
+            more_later = more_later or hidden_fates
         if not chosen:
             return result(Status.LOCKED, more_later=True)
         return result(Status.ANSWERED, facts=tuple(chosen), more_later=more_later)
+
+    def _latest_states(
+        self, entities: frozenset[str], chosen: list[Fact], visible: Callable[[Fact], bool]
+    ) -> tuple[list[Fact], bool]:
+        """Answer "is X alive?" with X's latest visible state instead of every state so far."""
+        latest: list[Fact] = []
+        hidden = False
+        for entity in sorted(entities):
+            fates = self._fates.get(entity, [])
+            seen = [f for f in fates if visible(f)]
+            hidden = hidden or len(seen) < len(fates)
+            if seen:
+                latest.append(seen[-1])
+        if not latest:
+            return chosen, hidden
+        stale = {f.id for entity in entities for f in self._fates.get(entity, [])}
+        others = [f for f in chosen if f.id not in stale and f not in latest]
+        if len(entities) > 1 and others:
+            # "Does On-jo end up with Cheong-san?" is about the two of them, not each alone.
+            return [others[0], *latest, *others[1:]][:MAX_FACTS], hidden
+        return [*latest, *others][:MAX_FACTS], hidden
 
     def _suggestions(self, ranked: list[Match], visible: Callable[[Fact], bool]) -> tuple[str, ...]:
         picks = [m.fact.questions[0] for m in ranked
@@ -209,6 +227,28 @@ class ShowEngine:
             label = "none" if not exact.started else exact.label()
             hits = [label, *[h for h in hits if h != label]]
         return hits[:MAX_CHOICES]
+
+
+def derived_facts(show_file: ShowFile) -> list[Fact]:
+    """Facts the show file implies: who each character is, and what each episode holds."""
+    facts = []
+    for character in show_file.characters:
+        latin = [n for n in character.names if n.isascii()]
+        questions = [f"who is {name}" for name in latin[:4]] + [f"tell me about {character.name}"]
+        facts.append(Fact(
+            id=f"who-is-{character.id}", episode=character.first_seen, about=[character.id],
+            topics=["who", "character"], answer=f"{character.name}: {character.role}",
+            questions=questions, source="character list",
+        ))
+    for recap in show_file.show.recaps:
+        number = recap.episode.episode
+        facts.append(Fact(
+            id=f"recap-{recap.episode.label().lower()}", episode=recap.episode,
+            topics=["recap", "summary"], answer=recap.summary, source=recap.source,
+            questions=[f"what happens in episode {number}", f"episode {number} recap",
+                       f"summary of {recap.episode.label()}"],
+        ))
+    return facts
 
 
 class Library:

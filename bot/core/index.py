@@ -30,7 +30,11 @@ class Query:
 
     @property
     def asks_fate(self) -> bool:
-        return "~fate" in self.terms
+        """Whether the question is about someone's state: alive, dead, turned, bitten."""
+        if "~fate" in self.terms:
+            return True
+        state = {"~zombie", "~halfbie", "~bite"} & self.terms.keys()
+        return bool(state) and not QUESTION_WORDS & self.terms.keys()
 
 
 @dataclass(frozen=True, slots=True)
@@ -100,7 +104,8 @@ class FactIndex:
         add(entities, 1.0)
         answer = self.analyse(fact.answer, fuzzy=False)
         add(set(answer.terms) - QUESTION_WORDS, _ANSWER_WEIGHT)
-        add({f"~{fact.episode.label().lower()}"}, 0.5)
+        episode_weight = 1.0 if "recap" in fact.topics else 0.3
+        add({f"~{fact.episode.label().lower()}"}, episode_weight)
         all_entities = frozenset(ref for ref in fact.about) | answer.entities
         return _Doc(fact, weights, paraphrases, all_entities)
 
@@ -159,7 +164,9 @@ class FactIndex:
                  for terms, size in doc.paraphrases if size > 0),
                 default=0.0,
             )
-            score = 0.6 * (found / total) + 0.4 * precision
+            # Among equally good facts, a later one usually says more about "now".
+            recency = 0.02 * position / len(self._docs)
+            score = 0.6 * (found / total) + 0.4 * precision + recency
             matches.append(Match(doc.fact, score))
         matches.sort(key=lambda m: m.score, reverse=True)
         return matches

@@ -34,7 +34,9 @@ class Progress:
         return self.season > 0
 
     def covers(self, season: int, episode: int) -> bool:
-        """Return whether the viewer has seen the given episode."""
+        """Return whether the viewer has seen the given episode; S0E0 is known before watching."""
+        if season == 0:
+            return True
         return self.started and (season, episode) <= (self.season, self.episode)
 
     def label(self) -> str:

@@ -30,8 +30,8 @@ def _parse_episode_ref(value: object) -> Progress:
     if not match:
         raise ValueError(f"expected an episode like S1E7, got {value!r}")
     season, episode = (int(g) for g in match.groups())
-    if season < 1 or episode < 1:
-        raise ValueError(f"seasons and episodes count from 1, got {value!r}")
+    if (season, episode) != (0, 0) and (season < 1 or episode < 1):
+        raise ValueError(f"seasons and episodes count from 1 (S0E0: before watching), got {value!r}")
     return Progress(season, episode)
 
 
@@ -90,7 +90,9 @@ class Character(_Strict):
 
 class Fact(_Strict):
     id: Slug
-    episode: EpisodeRef = Field(description="The episode that reveals this fact.")
+    episode: EpisodeRef = Field(
+        description="The episode that reveals this fact; S0E0 for what is known before watching."
+    )
     about: list[Slug] = []
     topics: list[Slug] = []
     answer: Text

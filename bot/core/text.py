@@ -37,7 +37,8 @@ _PHRASES = [
 # (prefixed with "~") that is indexed beside the word's own stem.
 _CONCEPT_WORDS = {
     "~fate": "survive survives survived surviving survival survivor survivors alive live lives lived living "
-    "die dies died dying dead death deaths fate fates perish perished ok okay safe end up ends",
+    "die dies died dying dead death deaths fate fates perish perished ok okay safe end up ends "
+    "happen happens happened happening",
     "~kill": "kill kills killed killing killer murder murders murdered slay slays slain execute",
     "~bite": "bite bites bit bitten biting infect infects infected infection scratch scratched "
     "scratches turn turns turned turning zombified zombify",
@@ -95,12 +96,11 @@ _KOREAN_PARTICLES = sorted(
 STOPWORDS = frozenset(
     """a an the is are was were be been being am do does did doing done has have had having
     to of in on at for with and or but it its it's this that these those there their they them
-    he him his she her hers i me my we our you your yours what which whats whatre happen happens
-    happened happening go goes going went gone get gets got really actually ever anyone anybody
+    he him his she her hers i me my we our you your yours what which whats whatre go goes going went gone get gets got really actually ever anyone anybody
     someone somebody everyone everybody tell know about please can could would should will shall
     just so as by from into onto than then too very also any some all show series netflix episode
     ep here now still if not no yes isnt doesnt didnt wasnt arent does did hey bot pls plz lol
-    omg wait ok like one s""".split()
+    omg wait like one s""".split()
 )
 
 CONCEPT_OF: dict[str, str] = {
