@@ -12,11 +12,24 @@ from bot.core.factbase import validate
 from bot.core.progress import Progress
 from bot.core.schema import ShowFile
 
-_SYLLABLES = "ba bo chan da do eun gi gyu ha hae ho hyun ji jin ju ka ki min mo na nam ra ri " \
+_SYLLABLES = (
+    "ba bo chan da do eun gi gyu ha hae ho hyun ji jin ju ka ki min mo na nam ra ri "
     "sa seo so su ta tae wo woo yeon yu ze".split()
+)
 _VERBS = ["found", "lost", "hid", "fought", "saved", "followed", "betrayed", "trusted", "warned"]
-_OBJECTS = ["the key", "the map", "the radio", "the tunnel", "the rooftop", "the boat",
-            "the letter", "the vaccine", "the camera", "the lighthouse", "the market"]
+_OBJECTS = [
+    "the key",
+    "the map",
+    "the radio",
+    "the tunnel",
+    "the rooftop",
+    "the boat",
+    "the letter",
+    "the vaccine",
+    "the camera",
+    "the lighthouse",
+    "the market",
+]
 _PLACES = ["the harbour", "the station", "the hospital", "the library", "the farm", "the bridge"]
 
 
@@ -29,8 +42,13 @@ def generated_show(facts: int, *, seed: int = 7) -> ShowFile:
     while len(names) < max(10, facts // 40):
         names.add("-".join(rng.sample(_SYLLABLES, 2)).capitalize())
     characters = [
-        {"id": name.lower(), "name": name, "aliases": [name.replace("-", "")],
-         "first_seen": "S1E1", "role": f"{name} is a resident of the town."}
+        {
+            "id": name.lower(),
+            "name": name,
+            "aliases": [name.replace("-", "")],
+            "first_seen": "S1E1",
+            "role": f"{name} is a resident of the town.",
+        }
         for name in sorted(names)
     ]
     fact_list = []
@@ -38,29 +56,34 @@ def generated_show(facts: int, *, seed: int = 7) -> ShowFile:
         who, other = rng.sample(characters, 2)
         season, episode = rng.choice(episodes)
         verb, thing, place = rng.choice(_VERBS), rng.choice(_OBJECTS), rng.choice(_PLACES)
-        fact_list.append({
-            "id": f"fact-{number}",
-            "episode": f"S{season}E{episode}",
-            "about": [who["id"], other["id"]],
-            "topics": [verb, "fate"] if number % 5 == 0 else [verb],
-            "answer": f"{who['name']} {verb} {thing} near {place} with {other['name']}.",
-            "questions": [
-                f"what did {who['name']} do with {thing}",
-                f"who {verb} {thing} with {other['name']}",
-                f"where was {thing} {verb}",
-            ],
-            "source": "generated",
-        })
-    return ShowFile.model_validate({
-        "show": {"slug": "generated", "title": "Generated Show", "seasons": seasons},
-        "characters": characters,
-        "facts": fact_list,
-    })
+        fact_list.append(
+            {
+                "id": f"fact-{number}",
+                "episode": f"S{season}E{episode}",
+                "about": [who["id"], other["id"]],
+                "topics": [verb, "fate"] if number % 5 == 0 else [verb],
+                "answer": f"{who['name']} {verb} {thing} near {place} with {other['name']}.",
+                "questions": [
+                    f"what did {who['name']} do with {thing}",
+                    f"who {verb} {thing} with {other['name']}",
+                    f"where was {thing} {verb}",
+                ],
+                "source": "generated",
+            }
+        )
+    return ShowFile.model_validate(
+        {
+            "show": {"slug": "generated", "title": "Generated Show", "seasons": seasons},
+            "characters": characters,
+            "facts": fact_list,
+        }
+    )
 
 
 def _questions(engine: ShowEngine, count: int, rng: random.Random) -> list[tuple[str, Progress]]:
-    stops = [Progress()] + [Progress(s, e) for s, n in engine.show.episode_counts.items()
-                            for e in range(1, n + 1)]
+    stops = [Progress()] + [
+        Progress(s, e) for s, n in engine.show.episode_counts.items() for e in range(1, n + 1)
+    ]
     pool = [q for fact in engine.facts for q in fact.questions]
     pool += ["what is the capital of france", "recommend me a good pizza place", "??", "hi"]
     asked = []
@@ -68,7 +91,7 @@ def _questions(engine: ShowEngine, count: int, rng: random.Random) -> list[tuple
         question = rng.choice(pool)
         if rng.random() < 0.3:  # a typo, as fans type
             i = rng.randrange(len(question))
-            question = question[:i] + question[i + 1:]
+            question = question[:i] + question[i + 1 :]
         asked.append((question, rng.choice(stops)))
     return asked
 
@@ -95,10 +118,12 @@ def measure(engine: ShowEngine, count: int, seed: int = 1) -> dict[str, float]:
 
 
 def _report(label: str, facts: int, figures: dict[str, float]) -> None:
-    print(f"{label}: {facts} facts; "
-          f"{figures['questions']} questions: {figures['per_second']:.0f}/s, "
-          f"p50 {figures['p50_ms']:.3f} ms, p99 {figures['p99_ms']:.3f} ms, "
-          f"max {figures['max_ms']:.3f} ms")
+    print(
+        f"{label}: {facts} facts; "
+        f"{figures['questions']} questions: {figures['per_second']:.0f}/s, "
+        f"p50 {figures['p50_ms']:.3f} ms, p99 {figures['p99_ms']:.3f} ms, "
+        f"max {figures['max_ms']:.3f} ms"
+    )
 
 
 def run_benchmarks(data: Path, *, facts: int, questions: int) -> int:
@@ -116,7 +141,9 @@ def run_benchmarks(data: Path, *, facts: int, questions: int) -> int:
     t0 = time.perf_counter()
     generated = ShowEngine(show_file)
     built = time.perf_counter() - t0
-    print(f"generated base: validate {checked * 1000:.0f} ms ({len(issues)} issues), "
-          f"index build {built * 1000:.0f} ms")
+    print(
+        f"generated base: validate {checked * 1000:.0f} ms ({len(issues)} issues), "
+        f"index build {built * 1000:.0f} ms"
+    )
     _report("generated", facts, measure(generated, questions))
     return 0

@@ -93,8 +93,10 @@ def validate_command(path: Path) -> int:
         print(f"{len(error.issues)} problems found.")
         return 1
     for show_file in shows:
-        print(f"{show_file.show.slug}: {len(show_file.characters)} characters, "
-              f"{len(show_file.facts)} facts, {len(show_file.show.recaps)} recaps: OK")
+        print(
+            f"{show_file.show.slug}: {len(show_file.characters)} characters, "
+            f"{len(show_file.facts)} facts, {len(show_file.show.recaps)} recaps: OK"
+        )
     return 0
 
 
@@ -138,8 +140,12 @@ def ask_command(library: Library, args: argparse.Namespace) -> int:
     if not args.question:
         print("Give a question, or --jsonl to read JSON lines from stdin.", file=sys.stderr)
         return EXIT_USAGE
-    request = {"question": args.question, "progress": args.progress, "reveal": args.reveal,
-               "show": args.show}
+    request = {
+        "question": args.question,
+        "progress": args.progress,
+        "reveal": args.reveal,
+        "show": args.show,
+    }
     record = answer_record(library, request)
     if args.json:
         print(json.dumps(record, ensure_ascii=False))

@@ -60,16 +60,19 @@ async def _serve(settings: Settings, library, *, force_sync: bool) -> int:
         return 1
     token = settings.discord_token.get_secret_value()
     try:
-        async with SpoilerBot(settings=settings, library=library, storage=storage,
-                              force_sync=force_sync) as bot:
+        async with SpoilerBot(
+            settings=settings, library=library, storage=storage, force_sync=force_sync
+        ) as bot:
             if force_sync:
                 await bot.login(token)  # setup_hook syncs while logging in
                 return 0
             _close_on_signals(bot)
             await bot.start(token)
     except discord.LoginFailure:
-        print("Discord rejected DISCORD_TOKEN. Check the token in the developer portal.",
-              file=sys.stderr)
+        print(
+            "Discord rejected DISCORD_TOKEN. Check the token in the developer portal.",
+            file=sys.stderr,
+        )
         return 1
     except DatabaseUnavailable as error:
         print(f"{error}\nCheck DATABASE_URL and that the database is running.", file=sys.stderr)
@@ -82,9 +85,13 @@ async def _serve(settings: Settings, library, *, force_sync: bool) -> int:
 def _close_on_signals(bot: SpoilerBot) -> None:
     loop = asyncio.get_running_loop()
 
+    closing: set[asyncio.Task] = set()
+
     def close() -> None:
         log.info("Shutting down")
-        loop.create_task(bot.close())
+        task = loop.create_task(bot.close())
+        closing.add(task)  # keep a reference so the task is not collected mid-close
+        task.add_done_callback(closing.discard)
 
     for signum in (signal.SIGTERM, signal.SIGINT):
         with contextlib.suppress(NotImplementedError):  # not on Windows

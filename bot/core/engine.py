@@ -156,8 +156,11 @@ class ShowEngine:
         return [*latest, *others][:MAX_FACTS], hidden
 
     def _suggestions(self, ranked: list[Match], visible: Callable[[Fact], bool]) -> tuple[str, ...]:
-        picks = [m.fact.questions[0] for m in ranked
-                 if m.score >= SUGGESTION_THRESHOLD and visible(m.fact)]
+        picks = [
+            m.fact.questions[0]
+            for m in ranked
+            if m.score >= SUGGESTION_THRESHOLD and visible(m.fact)
+        ]
         return tuple(dict.fromkeys(picks))[:3]
 
     def met_characters(self, progress: Progress) -> list[Character]:
@@ -181,7 +184,9 @@ class ShowEngine:
         seen = [f for f in about if progress.covers(f.episode.season, f.episode.episode)]
         fates = [f for f in seen if "fate" in f.topics]
         timeline = sorted(fates or seen, key=lambda f: f.episode)
-        return CharacterView(character, self.show, progress, tuple(timeline), len(seen) < len(about))
+        return CharacterView(
+            character, self.show, progress, tuple(timeline), len(seen) < len(about)
+        )
 
     def complete_character(self, typed: str, progress: Progress) -> list[str]:
         """Return up to 25 names of met characters that fit what was typed."""
@@ -192,8 +197,10 @@ class ShowEngine:
         scored = []
         for character in met:
             keys = ["".join(words(n)) for n in character.names]
-            best = max(fuzz.partial_ratio(key, k) if len(key) <= len(k) else fuzz.ratio(key, k)
-                       for k in keys)
+            best = max(
+                fuzz.partial_ratio(key, k) if len(key) <= len(k) else fuzz.ratio(key, k)
+                for k in keys
+            )
             if best >= 70:
                 scored.append((best, character.name))
         scored.sort(key=lambda item: (-item[0], item[1]))
@@ -206,14 +213,18 @@ class ShowEngine:
                 return RecapView(self.show, progress, locked=True)
             chosen = [r for r in self.show.recaps if r.episode == episode]
         else:
-            chosen = [r for r in self.show.recaps
-                      if progress.covers(r.episode.season, r.episode.episode)]
+            chosen = [
+                r for r in self.show.recaps if progress.covers(r.episode.season, r.episode.episode)
+            ]
         return RecapView(self.show, progress, tuple(sorted(chosen, key=lambda r: r.episode)))
 
     def complete_episode(self, typed: str) -> list[str]:
         """Return up to 25 progress choices ("S1E7", "finished", ...) that fit what was typed."""
-        labels = [f"S{s}E{e}" for s, n in sorted(self.show.episode_counts.items())
-                  for e in range(1, n + 1)]
+        labels = [
+            f"S{s}E{e}"
+            for s, n in sorted(self.show.episode_counts.items())
+            for e in range(1, n + 1)
+        ]
         options = ["finished", "none", *labels]
         cleaned = typed.strip().lower()
         if not cleaned:
@@ -235,19 +246,33 @@ def derived_facts(show_file: ShowFile) -> list[Fact]:
     for character in show_file.characters:
         latin = [n for n in character.names if n.isascii()]
         questions = [f"who is {name}" for name in latin[:4]] + [f"tell me about {character.name}"]
-        facts.append(Fact(
-            id=f"who-is-{character.id}", episode=character.first_seen, about=[character.id],
-            topics=["who", "character"], answer=f"{character.name}: {character.role}",
-            questions=questions, source="character list",
-        ))
+        facts.append(
+            Fact(
+                id=f"who-is-{character.id}",
+                episode=character.first_seen,
+                about=[character.id],
+                topics=["who", "character"],
+                answer=f"{character.name}: {character.role}",
+                questions=questions,
+                source="character list",
+            )
+        )
     for recap in show_file.show.recaps:
         number = recap.episode.episode
-        facts.append(Fact(
-            id=f"recap-{recap.episode.label().lower()}", episode=recap.episode,
-            topics=["recap", "summary"], answer=recap.summary, source=recap.source,
-            questions=[f"what happens in episode {number}", f"episode {number} recap",
-                       f"summary of {recap.episode.label()}"],
-        ))
+        facts.append(
+            Fact(
+                id=f"recap-{recap.episode.label().lower()}",
+                episode=recap.episode,
+                topics=["recap", "summary"],
+                answer=recap.summary,
+                source=recap.source,
+                questions=[
+                    f"what happens in episode {number}",
+                    f"episode {number} recap",
+                    f"summary of {recap.episode.label()}",
+                ],
+            )
+        )
     return facts
 
 

@@ -53,7 +53,9 @@ def read_show_file(path: Path) -> ShowFile:
         problem = getattr(error, "problem", None) or str(error)
         raise FactBaseError([Issue(where, at, f"invalid YAML: {problem}")]) from None
     if not isinstance(raw, dict):
-        raise FactBaseError([Issue(where, "file", "expected a mapping with show, characters, facts")])
+        raise FactBaseError(
+            [Issue(where, "file", "expected a mapping with show, characters, facts")]
+        )
     try:
         show_file = ShowFile.model_validate(raw)
     except ValidationError as error:
@@ -99,8 +101,10 @@ def validate(show_file: ShowFile, where: str = "<memory>") -> list[Issue]:
         if episode.episode > counts.get(episode.season, 0):
             add(location, f"episode {episode} is outside the show ({_range(counts)})")
 
-    for kind, ids in (("character", [c.id for c in show_file.characters]),
-                      ("fact", [f.id for f in show_file.facts])):
+    for kind, ids in (
+        ("character", [c.id for c in show_file.characters]),
+        ("fact", [f.id for f in show_file.facts]),
+    ):
         for ident, count in Counter(ids).items():
             if count > 1:
                 add(f"{kind} {ident!r}", f"duplicate id (used {count} times)")
@@ -112,8 +116,10 @@ def validate(show_file: ShowFile, where: str = "<memory>") -> list[Issue]:
             key = "".join(words(name))
             owner = alias_owner.setdefault(key, character.id)
             if owner != character.id:
-                add(f"character {character.id!r} field aliases",
-                    f"name {name!r} is also a name of character {owner!r}")
+                add(
+                    f"character {character.id!r} field aliases",
+                    f"name {name!r} is also a name of character {owner!r}",
+                )
 
     matcher = NameMatcher({c.id: c.names for c in show_file.characters})
 
@@ -122,14 +128,20 @@ def validate(show_file: ShowFile, where: str = "<memory>") -> list[Issue]:
             for mention in matcher.find(words(text), fuzzy=False):
                 met = characters[mention.entity].first_seen
                 if met > episode:
-                    add(location, f"names {mention.entity!r} in {text!r}, but viewers first meet "
-                                  f"them in {met}, after {episode}")
+                    add(
+                        location,
+                        f"names {mention.entity!r} in {text!r}, but viewers first meet "
+                        f"them in {met}, after {episode}",
+                    )
 
     def check_text(location: str, text: str, limit: int) -> None:
         bad = _MARKUP.search(text)
         if bad:
-            add(location, f"contains {bad.group()!r}, which would break spoiler tags or ping "
-                          "someone; write plain text")
+            add(
+                location,
+                f"contains {bad.group()!r}, which would break spoiler tags or ping "
+                "someone; write plain text",
+            )
         if len(text) > limit:
             add(location, f"is {len(text)} characters long; keep it under {limit}")
 
@@ -145,8 +157,11 @@ def validate(show_file: ShowFile, where: str = "<memory>") -> list[Issue]:
             if ref not in characters:
                 add(f"{location} field about", f"unknown character {ref!r}")
             elif characters[ref].first_seen > fact.episode:
-                add(f"{location} field about", f"is about {ref!r}, whom viewers first meet in "
-                    f"{characters[ref].first_seen}, after {fact.episode}")
+                add(
+                    f"{location} field about",
+                    f"is about {ref!r}, whom viewers first meet in "
+                    f"{characters[ref].first_seen}, after {fact.episode}",
+                )
         check_text(f"{location} field answer", fact.answer, MAX_ANSWER_CHARS)
         for question in fact.questions:
             if "||" in question:
@@ -190,8 +205,11 @@ def read_library(path: Path) -> list[ShowFile]:
         except FactBaseError as error:
             issues.extend(error.issues)
     slugs = Counter(show.show.slug for show in shows)
-    issues.extend(Issue(str(path), f"show {slug!r}", "slug used by more than one file")
-                  for slug, n in slugs.items() if n > 1)
+    issues.extend(
+        Issue(str(path), f"show {slug!r}", "slug used by more than one file")
+        for slug, n in slugs.items()
+        if n > 1
+    )
     if issues:
         raise FactBaseError(issues)
     return shows

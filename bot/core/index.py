@@ -98,7 +98,9 @@ class FactIndex:
             terms = set(self.analyse(question, fuzzy=False).terms)
             paraphrases.append((frozenset(terms), 0.0))
             add(terms, 1.0)
-        topic_terms = {t for topic in fact.topics for w in topic.split("-") for t in terms_of_word(w)}
+        topic_terms = {
+            t for topic in fact.topics for w in topic.split("-") for t in terms_of_word(w)
+        }
         add(topic_terms, 1.0)
         entities = {f"@{ref}" for ref in fact.about}
         add(entities, 1.0)
@@ -160,8 +162,11 @@ class FactIndex:
         for position, found in top:
             doc = self._docs[position]
             precision = max(
-                (sum(self._weight(t) for t in terms & asked) / size
-                 for terms, size in doc.paraphrases if size > 0),
+                (
+                    sum(self._weight(t) for t in terms & asked) / size
+                    for terms, size in doc.paraphrases
+                    if size > 0
+                ),
                 default=0.0,
             )
             # Among equally good facts, a later one usually says more about "now".
@@ -178,4 +183,3 @@ class FactIndex:
 
 def _surface_words(fact: Fact) -> set[str]:
     return {w for text in (*fact.questions, fact.answer) for w in words(text)}
-

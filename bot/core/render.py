@@ -78,15 +78,18 @@ def render_recap(view: RecapView) -> str:
     if view.locked:
         return fit(["You haven't watched that episode yet, so no recap of it."], footer)
     if not view.recaps:
-        text = ("Nothing to recap yet: you haven't started." if not view.progress.started
-                else "I have no recap for that episode.")
+        text = (
+            "Nothing to recap yet: you haven't started."
+            if not view.progress.started
+            else "I have no recap for that episode."
+        )
         return fit([text], footer)
     blocks = [f"{recap.episode}: {spoiler(recap.summary)}" for recap in view.recaps]
     # The newest episodes matter most when space runs out.
     if sum(len(b) + 1 for b in blocks) > MESSAGE_LIMIT - 200:
         blocks = blocks[::-1]
         text = fit(blocks, footer)
-        kept = text.split("\n")[:-len(footer)]
+        kept = text.split("\n")[: -len(footer)]
         return "\n".join([*kept[::-1], *footer])
     return fit(blocks, footer)
 

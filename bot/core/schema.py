@@ -31,7 +31,9 @@ def _parse_episode_ref(value: object) -> Progress:
         raise ValueError(f"expected an episode like S1E7, got {value!r}")
     season, episode = (int(g) for g in match.groups())
     if (season, episode) != (0, 0) and (season < 1 or episode < 1):
-        raise ValueError(f"seasons and episodes count from 1 (S0E0: before watching), got {value!r}")
+        raise ValueError(
+            f"seasons and episodes count from 1 (S0E0: before watching), got {value!r}"
+        )
     return Progress(season, episode)
 
 

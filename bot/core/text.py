@@ -18,11 +18,19 @@ _HANGUL = re.compile(r"[\uac00-\ud7a3]")
 # tokenising so that the single-word synonym table below can handle them.
 _PHRASES = [
     (re.compile(r"\bhalf[\s-]*(?:zombie|zombies|human)s?\b"), " halfbie "),
-    (re.compile(r"\bmake it out\b|\bmade it out\b|\bmakes it out\b|\bmake it\b|\bmade it\b"), " survive "),
+    (
+        re.compile(r"\bmake it out\b|\bmade it out\b|\bmakes it out\b|\bmake it\b|\bmade it\b"),
+        " survive ",
+    ),
     (re.compile(r"\bget out alive\b|\bgot out alive\b|\bgets out alive\b"), " survive "),
     (re.compile(r"\bstill alive\b|\bstay alive\b|\bstays alive\b"), " alive "),
     (re.compile(r"\bpass(?:ed|es)? away\b"), " die "),
-    (re.compile(r"\bturn(?:s|ed|ing)? into (?:a )?zombies?\b|\bbec(?:o|a)mes? (?:a )?zombies?\b"), " turn "),
+    (
+        re.compile(
+            r"\bturn(?:s|ed|ing)? into (?:a )?zombies?\b|\bbec(?:o|a)mes? (?:a )?zombies?\b"
+        ),
+        " turn ",
+    ),
     (re.compile(r"\bpatient zero\b"), " patientzero "),
     (re.compile(r"\bmartial law\b"), " martiallaw "),
     (re.compile(r"\bsafe zone\b"), " camp "),
@@ -30,31 +38,47 @@ _PHRASES = [
     (re.compile(r"\bname ?tag\b"), " nametag "),
     (re.compile(r"\bflash ?light\b|\btorch\b"), " flashlight "),
     (re.compile(r"\bhelicopters?\b|\bchoppers?\b"), " helicopter "),
-    (re.compile(r"\bin the end\b|\bat the end\b|\bby the end\b|\bthe ending\b|\bfinale\b|\blast episode\b"), " ending "),
+    (
+        re.compile(r"\b(?:in|at|by) the end\b|\bthe ending\b|\bfinale\b|\blast episode\b"),
+        " ending ",
+    ),
+    (re.compile(r"\b(?:end|ends|ended|ending) up\b"), " fate "),
 ]
 
 # Words that mean the same thing to a fan asking about a plot. Each maps to a concept token
 # (prefixed with "~") that is indexed beside the word's own stem.
 _CONCEPT_WORDS = {
-    "~fate": "survive survives survived surviving survival survivor survivors alive live lives lived living "
-    "die dies died dying dead death deaths fate fates perish perished ok okay safe end up ends "
-    "happen happens happened happening",
+    "~fate": """
+        survive survives survived surviving survival survivor survivors alive live lives
+        lived living die dies died dying dead death deaths fate fates perish perished ok
+        okay safe happen happens happened happening
+    """,
     "~kill": "kill kills killed killing killer murder murders murdered slay slays slain execute",
-    "~bite": "bite bites bit bitten biting infect infects infected infection scratch scratched "
-    "scratches turn turns turned turning zombified zombify",
-    "~halfbie": "halfbie halfbies hambie hambies hybrid hybrids evolved evolve immune carrier carriers "
-    "asymptomatic symptomless",
-    "~romance": "kiss kisses kissed kissing love loves loved crush crushes romance romantic confess "
-    "confesses confessed confession feelings dating date girlfriend boyfriend couple",
+    "~bite": """
+        bite bites bit bitten biting infect infects infected infection scratch scratched
+        scratches turn turns turned turning zombified zombify
+    """,
+    "~halfbie": """
+        halfbie halfbies hambie hambies hybrid hybrids evolved evolve immune carrier
+        carriers asymptomatic symptomless
+    """,
+    "~romance": """
+        kiss kisses kissed kissing love loves loved crush crushes romance romantic confess
+        confesses confessed confession feelings dating date girlfriend boyfriend couple
+    """,
     "~father": "dad dads father fathers papa appa daddy",
     "~mother": "mom moms mum mother mothers mama eomma mommy",
     "~sibling": "brother brothers sister sisters sibling siblings bro sis",
     "~military": "military army soldier soldiers troops government martiallaw marines forces",
     "~camp": "camp camps quarantine quarantined shelter",
-    "~bomb": "bomb bombs bombed bombing bombings airstrike airstrikes explosion explosions explode "
-    "exploded blast blown nuke nuked",
-    "~virus": "virus viruses outbreak pathogen jonas disease cause caused origin originate "
-    "started start starts begin began",
+    "~bomb": """
+        bomb bombs bombed bombing bombings airstrike airstrikes explosion explosions explode
+        exploded blast blown nuke nuked
+    """,
+    "~virus": """
+        virus viruses outbreak pathogen jonas disease cause caused origin originate started
+        start starts begin began
+    """,
     "~make": "create creates created make makes made invent invented engineer engineered develop",
     "~ending": "ending end endings conclusion",
     "~escape": "escape escapes escaped flee fled flees leave leaves left rescue rescued rescues",
@@ -88,19 +112,37 @@ _KOREAN_PREFIXES = {
     "어디": "~where",
 }
 _KOREAN_PARTICLES = sorted(
-    ["은", "는", "이", "가", "을", "를", "의", "도", "에게", "한테", "랑", "이랑", "와", "과", "아", "야", "이는"],
+    [
+        "은",
+        "는",
+        "이",
+        "가",
+        "을",
+        "를",
+        "의",
+        "도",
+        "에게",
+        "한테",
+        "랑",
+        "이랑",
+        "와",
+        "과",
+        "아",
+        "야",
+        "이는",
+    ],
     key=len,
     reverse=True,
 )
 
 STOPWORDS = frozenset(
-    """a an the is are was were be been being am do does did doing done has have had having
-    to of in on at for with and or but it its it's this that these those there their they them
-    he him his she her hers i me my we our you your yours what which whats whatre go goes going went gone get gets got really actually ever anyone anybody
-    someone somebody everyone everybody tell know about please can could would should will shall
-    just so as by from into onto than then too very also any some all show series netflix episode
-    ep here now still if not no yes isnt doesnt didnt wasnt arent does did hey bot pls plz lol
-    omg wait like one s""".split()
+    """a an the is are was were be been being am do does did doing done has have had having to of
+    in on at for with and or but it its it's this that these those there their they them he him
+    his she her hers i me my we our you your yours what which whats whatre go goes going went
+    gone get gets got really actually ever anyone anybody someone somebody everyone everybody
+    tell know about please can could would should will shall just so as by from into onto than
+    then too very also any some all show series netflix episode ep here now still if not no yes
+    isnt doesnt didnt wasnt arent does did hey bot pls plz lol omg wait like one s""".split()
 )
 
 CONCEPT_OF: dict[str, str] = {
@@ -126,7 +168,7 @@ def normalize(text: str) -> str:
     """Lower-case, fold Unicode and apostrophes, drop possessives and phrase variants."""
     text = unicodedata.normalize("NFKC", text).translate(_APOSTROPHES).lower()
     if "'" in text:
-        text = _POSSESSIVE.sub(lambda m: (m.group(1) or m.group(2)), text).replace("'", "")
+        text = _POSSESSIVE.sub(lambda m: m.group(1) or m.group(2), text).replace("'", "")
     return _PHRASE_PATTERN.sub(_phrase, text)
 
 
