@@ -79,7 +79,10 @@ class ShowEngine:
         self.names = NameMatcher(names, vocabulary)
         seasons = self.show.episode_counts
         self.index = FactIndex(
-            self.facts, self.names, single_season=next(iter(seasons)) if len(seasons) == 1 else None
+            self.facts,
+            self.names,
+            vocabulary=vocabulary,
+            single_season=next(iter(seasons)) if len(seasons) == 1 else None,
         )
         self._fates: dict[str, list[Fact]] = {}
         for fact in sorted(self.facts, key=lambda f: f.episode):

@@ -20,7 +20,7 @@ _CANDIDATES = 40
 _EPISODE_MENTION = re.compile(r"\b(?:s(?:eason)?\s*(\d{1,3})\s*)?e(?:p|pisode)?\s*(\d{1,3})\b")
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class Query:
     """A question reduced to weighted terms, with the entities it names."""
 
@@ -59,6 +59,7 @@ class FactIndex:
         facts: list[Fact],
         names: NameMatcher,
         *,
+        vocabulary: set[str],
         single_season: int | None,
     ) -> None:
         self._names = names
@@ -79,7 +80,6 @@ class FactIndex:
                 (terms, sum(self._weight(t) for t in terms)) for terms, _ in doc.paraphrases
             ]
         self._by_id = {doc.fact.id: doc for doc in self._docs}
-        vocabulary = {w for d in self._docs for w in _surface_words(d.fact)}
         self._vocabulary = sorted(w for w in vocabulary if len(w) >= 4 and w not in STOPWORDS)
 
     def _weight(self, term: str) -> float:
@@ -179,7 +179,3 @@ class FactIndex:
     def entities_of(self, fact: Fact) -> frozenset[str]:
         """Return the characters a fact is about or names."""
         return self._by_id[fact.id].entities
-
-
-def _surface_words(fact: Fact) -> set[str]:
-    return {w for text in (*fact.questions, fact.answer) for w in words(text)}

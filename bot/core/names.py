@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
 from functools import lru_cache
+from typing import NamedTuple
 
 from rapidfuzz import fuzz, process
 
@@ -25,8 +25,7 @@ def fold(key: str) -> str:
     return key
 
 
-@dataclass(frozen=True, slots=True)
-class Mention:
+class Mention(NamedTuple):
     entity: str
     start: int
     end: int
@@ -55,6 +54,7 @@ class NameMatcher:
         self._fuzzy_keys = [key for key in self._folded if len(key) >= 4]
         self._prefixes = {key[:i] for key in self._exact for i in range(1, len(key) + 1)}
         self._prefixes |= {key[:i] for key in self._folded for i in range(1, len(key) + 1)}
+        self._starts_name: dict[str, bool] = {}
         name_tokens = {t for key in self._exact for t in re.findall(r"\w+", key)}
         self._plain_words = frozenset(set(vocabulary) - name_tokens) | STOPWORDS
 
@@ -68,21 +68,12 @@ class NameMatcher:
 
     def find(self, tokens: list[str], *, fuzzy: bool = True) -> list[Mention]:
         """Return non-overlapping mentions, preferring exact and longer matches."""
+        if not fuzzy:
+            return self._find_exact(tokens)
         found: list[tuple[int, int, Mention]] = []
         for start in range(len(tokens)):
-            stop = min(len(tokens), start + self.max_span)
-            if not fuzzy:
-                # Without typos to allow for, a span can only grow while it spells the start
-                # of some name; this keeps indexing thousands of facts fast.
-                key = ""
-                for end in range(start + 1, stop + 1):
-                    key += tokens[end - 1]
-                    if key not in self._prefixes and fold(key) not in self._prefixes:
-                        stop = end - 1
-                        break
-            for end in range(stop, start, -1):
-                span = tokens[start:end]
-                mention = self._match(span, start, end, fuzzy)
+            for end in range(min(len(tokens), start + self.max_span), start, -1):
+                mention = self._match(tokens[start:end], start, end, fuzzy)
                 if mention:
                     found.append((0 if mention.exact else 1, start - end, mention))
         found.sort(key=lambda item: (item[0], item[1], item[2].start))
@@ -95,6 +86,45 @@ class NameMatcher:
             taken |= positions
             chosen.append(mention)
         return sorted(chosen, key=lambda m: m.start)
+
+    def _find_exact(self, tokens: list[str]) -> list[Mention]:
+        """Find names spelt as listed (or a folded variant), longest first, left to right.
+
+        Indexing runs this over every fact, so a span grows only while it still spells the
+        start of some name.
+        """
+        mentions: list[Mention] = []
+        start, count = 0, len(tokens)
+        while start < count:
+            if is_hangul(tokens[start]):
+                mention = self._match(tokens[start : start + 1], start, start + 1, False)
+                mentions.extend([mention] if mention else [])
+                start += 1
+                continue
+            token = tokens[start]
+            starts = self._starts_name.get(token)
+            if starts is None:
+                starts = token in self._prefixes or fold(token) in self._prefixes
+                self._starts_name[token] = starts
+            if not starts:
+                start += 1
+                continue
+            best: tuple[int, str] | None = None
+            key = ""
+            for end in range(start + 1, min(count, start + self.max_span) + 1):
+                key += tokens[end - 1]
+                folded = None if key in self._prefixes else fold(key)
+                if folded is not None and folded not in self._prefixes:
+                    break
+                entity = self._exact.get(key) or self._folded.get(folded or fold(key))
+                if entity:
+                    best = (end, entity)
+            if best is None:
+                start += 1
+                continue
+            mentions.append(Mention(best[1], start, best[0], True))
+            start = best[0]
+        return mentions
 
     def _match(self, span: list[str], start: int, end: int, fuzzy: bool) -> Mention | None:
         if len(span) == 1 and is_hangul(span[0]):

@@ -12,38 +12,34 @@ _STEMMER = snowballstemmer.stemmer("english")
 _APOSTROPHES = str.maketrans({"’": "'", "‘": "'", "`": "'", "´": "'"})
 _POSSESSIVE = re.compile(r"(\w)'s\b|(\w)s'(?=\s|$)")
 _WORD = re.compile(r"[0-9a-z\u00c0-\u024f\u3130-\u318f\uac00-\ud7a3]+")
-_HANGUL = re.compile(r"[\uac00-\ud7a3]")
 
 # Fans write the same thing in many ways; these phrases are folded into one word before
 # tokenising so that the single-word synonym table below can handle them.
+# Each entry: substrings that must occur for the pattern to match (a cheap test that keeps
+# indexing fast), the pattern, and its replacement.
 _PHRASES = [
-    (re.compile(r"\bhalf[\s-]*(?:zombie|zombies|human)s?\b"), " halfbie "),
+    (("half",), r"\bhalf[\s-]*(?:zombie|zombies|human)s?\b", " halfbie "),
+    ((" it",), r"\b(?:make|made|makes) it(?: out)?\b", " survive "),
+    (("alive",), r"\b(?:get|got|gets) out alive\b", " survive "),
+    (("alive",), r"\b(?:still|stay|stays) alive\b", " alive "),
+    (("away",), r"\bpass(?:ed|es)? away\b", " die "),
+    (("zombie",), r"\b(?:turn(?:s|ed|ing)? into|bec(?:o|a)mes?) (?:a )?zombies?\b", " turn "),
+    (("patient",), r"\bpatient zero\b", " patientzero "),
+    (("martial",), r"\bmartial law\b", " martiallaw "),
+    (("safe zone",), r"\bsafe zone\b", " camp "),
+    (("fire",), r"\bcamp ?fire\b|\bbonfire\b", " campfire "),
+    (("tag",), r"\bname ?tag\b", " nametag "),
+    (("light", "torch"), r"\bflash ?light\b|\btorch\b", " flashlight "),
+    (("helicopter", "chopper"), r"\bhelicopters?\b|\bchoppers?\b", " helicopter "),
     (
-        re.compile(r"\bmake it out\b|\bmade it out\b|\bmakes it out\b|\bmake it\b|\bmade it\b"),
-        " survive ",
-    ),
-    (re.compile(r"\bget out alive\b|\bgot out alive\b|\bgets out alive\b"), " survive "),
-    (re.compile(r"\bstill alive\b|\bstay alive\b|\bstays alive\b"), " alive "),
-    (re.compile(r"\bpass(?:ed|es)? away\b"), " die "),
-    (
-        re.compile(
-            r"\bturn(?:s|ed|ing)? into (?:a )?zombies?\b|\bbec(?:o|a)mes? (?:a )?zombies?\b"
-        ),
-        " turn ",
-    ),
-    (re.compile(r"\bpatient zero\b"), " patientzero "),
-    (re.compile(r"\bmartial law\b"), " martiallaw "),
-    (re.compile(r"\bsafe zone\b"), " camp "),
-    (re.compile(r"\bcamp ?fire\b|\bbonfire\b"), " campfire "),
-    (re.compile(r"\bname ?tag\b"), " nametag "),
-    (re.compile(r"\bflash ?light\b|\btorch\b"), " flashlight "),
-    (re.compile(r"\bhelicopters?\b|\bchoppers?\b"), " helicopter "),
-    (
-        re.compile(r"\b(?:in|at|by) the end\b|\bthe ending\b|\bfinale\b|\blast episode\b"),
+        ("end", "finale", "last episode"),
+        r"\b(?:in|at|by) the end\b|\bthe ending\b|\bfinale\b|\blast episode\b",
         " ending ",
     ),
-    (re.compile(r"\b(?:end|ends|ended|ending) up\b"), " fate "),
+    ((" up",), r"\b(?:end|ends|ended|ending) up\b", " fate "),
 ]
+_PHRASE_RULES = [(set(triggers), re.compile(pattern), sub) for triggers, pattern, sub in _PHRASES]
+_TRIGGERS = re.compile("|".join(sorted({re.escape(t) for ts, _, _ in _PHRASES for t in ts})))
 
 # Words that mean the same thing to a fan asking about a plot. Each maps to a concept token
 # (prefixed with "~") that is indexed beside the word's own stem.
@@ -151,25 +147,17 @@ CONCEPT_OF: dict[str, str] = {
 QUESTION_WORDS = frozenset({"~who", "~why", "~how", "~where", "~when"})
 
 
-# One pass over the text for all phrases: group i of the combined pattern is phrase i.
-_PHRASE_PATTERN = re.compile("|".join(f"({p.pattern})" for p, _ in _PHRASES))
-_PHRASE_GROUPS: dict[int, str] = {}
-_group = 1
-for _pattern, _replacement in _PHRASES:
-    _PHRASE_GROUPS[_group] = _replacement
-    _group += 1 + _pattern.groups
-
-
-def _phrase(match: re.Match[str]) -> str:
-    return _PHRASE_GROUPS[match.lastindex or 0] if match.lastindex in _PHRASE_GROUPS else " "
-
-
 def normalize(text: str) -> str:
     """Lower-case, fold Unicode and apostrophes, drop possessives and phrase variants."""
     text = unicodedata.normalize("NFKC", text).translate(_APOSTROPHES).lower()
     if "'" in text:
         text = _POSSESSIVE.sub(lambda m: m.group(1) or m.group(2), text).replace("'", "")
-    return _PHRASE_PATTERN.sub(_phrase, text)
+    found = set(_TRIGGERS.findall(text))
+    if found:
+        for triggers, pattern, replacement in _PHRASE_RULES:
+            if triggers & found:
+                text = pattern.sub(replacement, text)
+    return text
 
 
 @lru_cache(maxsize=131072)
@@ -188,7 +176,8 @@ def compact(text: str) -> str:
 
 
 def is_hangul(word: str) -> bool:
-    return bool(_HANGUL.search(word))
+    # Tokens are Latin letters and digits or Hangul, so the first character decides.
+    return bool(word) and word[0] >= "\u3130"
 
 
 def strip_particle(word: str) -> str:
