@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
+from typing import Any
 
 import discord
 from discord.ext import commands
@@ -30,7 +31,13 @@ class SpoilerBot(commands.AutoShardedBot):
     """An auto-sharded bot holding the fact library and storage that every cog uses."""
 
     def __init__(
-        self, *, settings: Settings, library: Library, storage: Storage, force_sync: bool = False
+        self,
+        *,
+        settings: Settings,
+        library: Library,
+        storage: Storage,
+        force_sync: bool = False,
+        **options: Any,
     ) -> None:
         super().__init__(
             command_prefix=commands.when_mentioned,
@@ -43,6 +50,7 @@ class SpoilerBot(commands.AutoShardedBot):
             shard_ids=settings.shard_ids,
             member_cache_flags=discord.MemberCacheFlags.none(),
             chunk_guilds_at_startup=False,
+            **options,
         )
         self.settings = settings
         self.library = library

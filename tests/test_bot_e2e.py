@@ -1,0 +1,589 @@
+"""End to end: the real SpoilerBot (discord.py, cogs, SQLite file, fact base) against the double.
+
+Nothing is mocked: commands travel as INTERACTION_CREATE over the double's gateway, the bot
+answers over HTTP, and progress lives in a SQLite file under tmp_path. Facts are asserted only
+where they are stable in data/shows/all-of-us-are-dead.yaml.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import re
+import socket
+from collections.abc import AsyncIterator
+from typing import Any
+
+import pytest
+
+from bot.bot import SpoilerBot
+from bot.core.engine import Library
+from bot.core.progress import Progress
+from bot.db import Storage, create_engine
+from bot.settings import PROJECT_ROOT, Settings
+from tests.discord_double import EPHEMERAL, DiscordDouble, Reply
+
+DATA_DIR = PROJECT_ROOT / "data" / "shows"
+SHOW = "all-of-us-are-dead"
+# Words from Nam-ra's later fate; none may show up for a viewer at S1E2.
+LATER_NAM_RA = ("half-zombie", "halfbie", "hambie", "evolved", "bitten", "roof", "camp")
+NAM_RA_SURVIVE = "did nam-ra survive"
+SILENT = 4096
+MANAGE_GUILD = 0x20
+
+_ESCAPED = re.compile(r"\\.", re.S)
+_SPOILER = re.compile(r"\|\|(?:\\.|.)*?\|\|", re.S)
+
+
+# -- helpers -------------------------------------------------------------------------------------
+
+
+def make_settings(**overrides: Any) -> Settings:
+    """Settings that ignore the environment and .env; the /ask cooldown is off unless asked."""
+    values: dict[str, Any] = {
+        "discord_token": None,
+        "database_url": "sqlite+aiosqlite://",
+        "default_show": None,
+        "dev_guild_id": None,
+        "shard_count": None,
+        "shard_ids": None,
+        "discord_api_base_url": None,
+        "discord_gateway_url": None,
+        "ask_cooldown_seconds": 0,
+        "ask_cooldown_rate": 1,
+    }
+    values.update(overrides)
+    return Settings(_env_file=None, **values)
+
+
+@contextlib.asynccontextmanager
+async def running(
+    double: DiscordDouble,
+    library: Library,
+    storage: Storage,
+    *,
+    force_sync: bool = False,
+    **settings: Any,
+) -> AsyncIterator[SpoilerBot]:
+    """Start a SpoilerBot against the double; it is always closed on the way out."""
+    bot = SpoilerBot(
+        settings=make_settings(**settings),
+        library=library,
+        storage=storage,
+        force_sync=force_sync,
+        guild_ready_timeout=0.1,
+    )
+    async with double.run_bot(bot, timeout=5) as client:
+        assert isinstance(client, SpoilerBot)
+        yield client
+
+
+async def run(
+    double: DiscordDouble,
+    name: str,
+    options: dict[str, Any] | None = None,
+    *,
+    user_id: int | None = None,
+) -> Reply:
+    """Send a slash command and wait (bounded) for its visible reply."""
+    record = await double.send_command(name, options, user_id=user_id)
+    return await record.wait_reply(timeout=5)
+
+
+async def set_progress(double: DiscordDouble, episode: str, *, user_id: int | None = None) -> None:
+    reply = await run(double, "progress set", {"episode": episode}, user_id=user_id)
+    assert reply.ephemeral and reply.content.startswith("Saved:"), reply.content
+
+
+def visible(content: str) -> str:
+    """The text a reader sees without clicking any spoiler."""
+    return _SPOILER.sub("", content)
+
+
+def spoiler_bars_balanced(content: str) -> bool:
+    return _ESCAPED.sub("", content).count("||") % 2 == 0
+
+
+def assert_safe(reply: Reply, *, ephemeral: bool = True) -> None:
+    """Private (unless told), pings nobody, fits a message, and leaves no spoiler tag open."""
+    assert reply.ephemeral is ephemeral, reply.flags
+    assert reply.allowed_mentions is not None and reply.allowed_mentions.get("parse") == []
+    assert not reply.mention_everyone
+    assert reply.pinged_user_ids == [] and reply.pinged_role_ids == []
+    assert 0 < len(reply.content) <= 2000
+    assert spoiler_bars_balanced(reply.content), reply.content
+
+
+def later_words(text: str) -> list[str]:
+    lowered = text.lower()
+    return [word for word in LATER_NAM_RA if word in lowered]
+
+
+def free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+# -- fixtures ------------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def library() -> Library:
+    return Library.load(DATA_DIR)
+
+
+@pytest.fixture
+async def double() -> AsyncIterator[DiscordDouble]:
+    async with DiscordDouble() as fake:
+        yield fake
+        assert not fake.server_errors, fake.server_errors
+
+
+@pytest.fixture
+def database_url(tmp_path) -> str:
+    return "sqlite+aiosqlite:///" + str(tmp_path / "bot.db")
+
+
+@pytest.fixture
+async def storage(database_url: str) -> AsyncIterator[Storage]:
+    opened = await Storage.open(database_url)
+    try:
+        yield opened
+    finally:
+        await opened.close()
+
+
+@pytest.fixture
+async def bot(
+    double: DiscordDouble, library: Library, storage: Storage
+) -> AsyncIterator[SpoilerBot]:
+    async with running(double, library, storage) as client:
+        yield client
+
+
+@pytest.fixture
+def alice(double: DiscordDouble) -> int:
+    """A plain member (no Manage Server)."""
+    return double.user_id_named("alice")
+
+
+@pytest.fixture
+def bob(double: DiscordDouble) -> int:
+    """A member with the Moderator role, which has Manage Server."""
+    return double.user_id_named("bob")
+
+
+# -- 1. command sync -----------------------------------------------------------------------------
+
+
+async def test_commands_sync_with_the_right_options(double: DiscordDouble, bot: SpoilerBot) -> None:
+    assert [scope for scope, _ in double.syncs] == [None]
+
+    ask = double.synced_command("ask")
+    assert ask is not None
+    options = {o["name"]: o for o in ask["options"]}
+    assert [(o["name"], o["type"]) for o in ask["options"]] == [
+        ("question", 3),
+        ("reveal", 5),
+        ("public", 5),
+        ("show", 3),
+    ]
+    assert options["question"]["required"] is True
+    assert not options["reveal"].get("required") and not options["public"].get("required")
+    assert options["show"].get("autocomplete") is True
+
+    progress = double.synced_command("progress")
+    assert progress is not None
+    subs = {o["name"]: o for o in progress["options"]}
+    assert sorted(subs) == ["clear", "set", "show"]
+    assert all(o["type"] == 1 for o in subs.values())
+    episode = next(o for o in subs["set"]["options"] if o["name"] == "episode")
+    assert episode["required"] is True and episode["autocomplete"] is True
+
+    character = double.synced_command("character")
+    assert character is not None
+    name = next(o for o in character["options"] if o["name"] == "name")
+    assert name["required"] is True and name["autocomplete"] is True
+
+    server = double.synced_command("server")
+    assert server is not None
+    assert str(server["default_member_permissions"]) == str(MANAGE_GUILD) == "32"
+    assert server["contexts"] == [0]  # guild only
+    assert server["dm_permission"] is False
+    assert {o["name"] for o in server["options"]} == {"settings", "set"}
+
+    for public_command in ("ask", "progress", "character", "recap", "forget"):
+        synced = double.synced_command(public_command)
+        assert synced is not None and synced["default_member_permissions"] is None
+
+
+async def test_unchanged_commands_are_not_synced_again(
+    double: DiscordDouble, library: Library, storage: Storage
+) -> None:
+    async with running(double, library, storage) as first:
+        await double.wait_for_sync(1, timeout=5)
+        digest = first.command_digest()
+    assert await storage.get_sync_digest("global") == digest
+    assert double.sync_count == 1
+
+    async with running(double, library, storage) as second:
+        assert second.command_digest() == digest
+        # The commands Discord holds still work without a new sync.
+        reply = await run(double, "progress show")
+        assert "not set" in reply.content
+    assert double.sync_count == 1
+
+    async with running(double, library, storage, force_sync=True):
+        await double.wait_for_sync(2, timeout=5)
+    assert double.sync_count == 2
+    assert double.identify_count == 3
+
+
+# -- 2, 3 and 6. answers gated by progress -------------------------------------------------------
+
+
+async def test_ask_at_s1e2_keeps_later_episodes_hidden(
+    double: DiscordDouble, bot: SpoilerBot
+) -> None:
+    await set_progress(double, "S1E2")
+
+    saved = await run(double, "ask", {"question": "who saved On-jo in the cafeteria"})
+    assert_safe(saved)
+    assert "Cheong-san" in saved.content
+    assert "Cheong-san" not in visible(saved.content)  # the fact sits inside spoiler tags
+
+    reply = await run(double, "ask", {"question": NAM_RA_SURVIVE})
+    assert_safe(reply)
+    assert reply.flags & EPHEMERAL
+    assert "||" in reply.content
+    assert later_words(reply.content) == [], reply.content
+    assert "S1E2" in reply.content
+
+    await set_progress(double, "finished")
+    finished = await run(double, "ask", {"question": NAM_RA_SURVIVE})
+    assert_safe(finished)
+    assert later_words(finished.content), finished.content  # the ending is answered...
+    assert later_words(visible(finished.content)) == []  # ...but only inside spoiler tags
+    assert "nam-ra" not in visible(finished.content).lower()
+
+
+async def test_early_viewer_gets_no_spoiler_unless_revealing(
+    double: DiscordDouble, bot: SpoilerBot
+) -> None:
+    await set_progress(double, "S1E1")
+
+    early = await run(double, "ask", {"question": NAM_RA_SURVIVE})
+    assert_safe(early)
+    assert later_words(early.content) == [], early.content
+    assert "may spoil" not in early.content
+
+    revealed = await run(double, "ask", {"question": NAM_RA_SURVIVE, "reveal": True})
+    assert_safe(revealed)
+    assert later_words(revealed.content), revealed.content
+    assert later_words(visible(revealed.content)) == []
+    assert "may spoil" in revealed.content
+
+
+async def test_ask_without_progress_answers_as_not_started(
+    double: DiscordDouble, bot: SpoilerBot, storage: Storage, alice: int
+) -> None:
+    reply = await run(double, "ask", {"question": NAM_RA_SURVIVE})
+    assert_safe(reply)
+    assert "hasn't started" in reply.content
+    assert "/progress set" in reply.content
+    assert later_words(reply.content) == []
+    assert await storage.get_progress(alice, SHOW) is None
+
+
+# -- 4. autocomplete -----------------------------------------------------------------------------
+
+
+async def test_character_autocomplete_offers_only_characters_met(
+    double: DiscordDouble, bot: SpoilerBot, library: Library
+) -> None:
+    engine = library.default
+    s1e1 = Progress(1, 1)
+    met = {
+        c.name
+        for c in engine.characters.values()
+        if s1e1.covers(c.first_seen.season, c.first_seen.episode)
+    }
+    later = {c.name for c in engine.characters.values()} - met
+    assert "Jang Wu-jin" in later  # first seen in S1E10
+
+    await set_progress(double, "S1E1")
+    offered = await double.send_autocomplete("character", {"name": ""}, focused="name", timeout=5)
+    names = [choice["name"] for choice in offered]
+    assert names and len(names) <= 25
+    assert set(names) <= met, set(names) & later
+    typed = await double.send_autocomplete("character", {"name": "wu"}, focused="name", timeout=5)
+    assert "Jang Wu-jin" not in [choice["name"] for choice in typed]
+    # Typing the full name by hand does not tell whether such a character exists later on.
+    unmet = await run(double, "character", {"name": "Jang Wu-jin"})
+    assert_safe(unmet)
+    assert "don't know anyone by that name" in unmet.content
+    assert "Wu-jin" not in unmet.content
+    assert engine.characters["wu-jin"].role[:30] not in unmet.content
+
+    await set_progress(double, "finished")
+    typed = await double.send_autocomplete("character", {"name": "wu"}, focused="name", timeout=5)
+    assert "Jang Wu-jin" in [choice["name"] for choice in typed]
+    everyone = await double.send_autocomplete("character", {"name": ""}, focused="name", timeout=5)
+    assert len(everyone) <= 25
+
+
+async def test_episode_autocomplete_filters_by_what_was_typed(
+    double: DiscordDouble, bot: SpoilerBot
+) -> None:
+    async def episodes(typed: str) -> list[str]:
+        choices = await double.send_autocomplete(
+            "progress set", {"episode": typed}, focused="episode", timeout=5
+        )
+        assert len(choices) <= 25
+        return [choice["value"] for choice in choices]
+
+    assert await episodes("e1") == ["S1E1", "S1E10", "S1E11", "S1E12"]
+    assert (await episodes("12"))[0] == "S1E12"
+    assert await episodes("fin") == ["finished"]
+    exact = await episodes("S1E7")
+    assert exact[0] == "S1E7"
+    everything = await episodes("")
+    assert "finished" in everything and "S1E12" in everything
+
+
+# -- 5. bad options ------------------------------------------------------------------------------
+
+
+async def test_invalid_episode_is_refused_and_nothing_is_stored(
+    double: DiscordDouble, bot: SpoilerBot, storage: Storage, alice: int
+) -> None:
+    reply = await run(double, "progress set", {"episode": "S1E99"})
+    assert_safe(reply)
+    assert "S1E1-S1E12" in reply.content
+    assert await storage.get_progress(alice, SHOW) is None
+    shown = await run(double, "progress show")
+    assert shown.ephemeral and "not set" in shown.content
+
+
+async def test_unknown_show_is_refused(double: DiscordDouble, bot: SpoilerBot) -> None:
+    for name, options in [
+        ("ask", {"question": NAM_RA_SURVIVE, "show": "zzzz no such show"}),
+        ("progress set", {"episode": "S1E2", "show": "zzzz no such show"}),
+    ]:
+        reply = await run(double, name, options)
+        assert_safe(reply)
+        assert "don't know that show" in reply.content
+    shown = await run(double, "progress show")
+    assert "not set" in shown.content
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        ("did nam-ra survive " * 300)[:5000],
+        "@everyone || **x**",
+        "<@123456789012345678> <@&123456789012345678> @here ||`a`|| ```||```",
+    ],
+    ids=["5000-chars", "everyone-spoiler-bold", "mentions-and-code"],
+)
+async def test_hostile_questions_get_safe_private_replies(
+    double: DiscordDouble, bot: SpoilerBot, question: str
+) -> None:
+    await set_progress(double, "S1E2")
+    private = await run(double, "ask", {"question": question})
+    assert_safe(private)
+    assert later_words(private.content) == []
+    # With public answers off the question is echoed back, privately and inside spoiler tags.
+    echoed = await run(double, "ask", {"question": question, "public": True})
+    assert_safe(echoed)
+    assert "Question: ||" in echoed.content
+    assert "everyone" not in visible(echoed.content)
+    assert double.channel_messages() == []
+
+
+# -- 7. public answers ---------------------------------------------------------------------------
+
+
+async def test_public_answers_need_the_server_setting(
+    double: DiscordDouble, bot: SpoilerBot, storage: Storage, alice: int, bob: int
+) -> None:
+    question = "did nam-ra survive the classroom"
+    await set_progress(double, "S1E2", user_id=alice)
+
+    off = await run(double, "ask", {"question": question, "public": True}, user_id=alice)
+    assert_safe(off)
+    assert "Public answers are off" in off.content
+    assert double.channel_messages() == []
+
+    refused = await run(double, "server set", {"public_answers": True}, user_id=alice)
+    assert_safe(refused)
+    assert "Manage Server" in refused.content
+    assert (await storage.get_guild_settings(double.guild_id)).public_answers is False
+
+    saved = await run(double, "server set", {"public_answers": True}, user_id=bob)
+    assert_safe(saved)
+    assert "Public answers: allowed" in saved.content
+    assert (await storage.get_guild_settings(double.guild_id)).public_answers is True
+
+    record = await double.send_command("ask", {"question": question, "public": True}, user_id=alice)
+    ack = await record.wait_reply(timeout=5)
+    assert_safe(ack)
+    assert "Posted in the channel" in ack.content
+    await double.wait_until(lambda: bool(double.channel_messages()), 5, "the public answer")
+    [posted] = double.channel_messages()
+    assert posted["type"] == 0  # a plain channel message, not an interaction reply
+    assert posted["flags"] & SILENT
+    assert posted["mention_everyone"] is False and posted["mentions"] == []
+    content = posted["content"]
+    assert len(content) <= 2000 and spoiler_bars_balanced(content)
+    assert question in content  # echoed...
+    assert "nam-ra" not in visible(content).lower()  # ...only inside spoiler tags
+    assert later_words(content) == []
+
+    # No reply that the channel can see (non-ephemeral) ever carried the question.
+    for interaction in double.interactions:
+        replies = [r for r in [interaction.reply(), *interaction.followups] if r is not None]
+        for shown in replies:
+            if not shown.ephemeral:
+                assert "nam-ra" not in shown.content.lower(), shown.content
+
+
+# -- 8. /forget ----------------------------------------------------------------------------------
+
+
+def _button(reply: Reply, label: str) -> str:
+    buttons = [c for row in reply.components for c in row.get("components", [])]
+    return next(b["custom_id"] for b in buttons if b.get("label") == label)
+
+
+async def test_forget_confirm_deletes_and_cancel_keeps(
+    double: DiscordDouble, bot: SpoilerBot, storage: Storage, alice: int
+) -> None:
+    await set_progress(double, "S1E2")
+
+    prompt = await run(double, "forget")
+    assert_safe(prompt)
+    cancel = await double.send_component(prompt.message_id, _button(prompt, "Cancel"))
+    cancelled = await cancel.wait_reply(timeout=5)
+    assert cancel.callback_type == 7 and "nothing was deleted" in cancelled.content
+    assert cancelled.components == []
+    assert await storage.get_progress(alice, SHOW) == Progress(1, 2)
+    assert "S1E2" in (await run(double, "progress show")).content
+
+    prompt = await run(double, "forget")
+    confirm = await double.send_component(prompt.message_id, _button(prompt, "Delete my data"))
+    done = await confirm.wait_reply(timeout=5)
+    assert done.content.startswith("Done") and done.components == []
+    assert await storage.get_progress(alice, SHOW) is None
+    assert "not set" in (await run(double, "progress show")).content
+    assert "don't store anything" in (await run(double, "forget")).content
+
+
+# -- 9. /recap -----------------------------------------------------------------------------------
+
+
+async def test_recap_covers_only_watched_episodes(
+    double: DiscordDouble, bot: SpoilerBot, library: Library
+) -> None:
+    await set_progress(double, "S1E3")
+    reply = await run(double, "recap")
+    assert_safe(reply)
+    labels = re.findall(r"^(S\d+E\d+):", reply.content, re.M)
+    assert "S1E3" in labels and set(labels) <= {"S1E1", "S1E2", "S1E3"}
+
+    locked = await run(double, "recap", {"episode": "S1E9"})
+    assert_safe(locked)
+    assert "haven't watched that episode" in locked.content
+    assert "||" not in locked.content
+    s1e9 = next(r for r in library.default.show.recaps if r.episode == Progress(1, 9))
+    assert s1e9.summary[:30] not in locked.content
+
+    offered = await double.send_autocomplete("recap", {"episode": ""}, focused="episode", timeout=5)
+    assert {c["value"] for c in offered} <= {"S1E1", "S1E2", "S1E3"}
+
+
+# -- 10 and 11. restarts and gateway drops -------------------------------------------------------
+
+
+async def test_progress_survives_a_restart(
+    double: DiscordDouble, library: Library, storage: Storage, database_url: str
+) -> None:
+    async with running(double, library, storage):
+        await set_progress(double, "S1E2")
+    await storage.close()
+
+    reopened = await Storage.open(database_url)
+    try:
+        async with running(double, library, reopened):
+            shown = await run(double, "progress show")
+            assert "S1E2" in shown.content
+            answer = await run(double, "ask", {"question": NAM_RA_SURVIVE})
+            assert "up to S1E2" in answer.content and later_words(answer.content) == []
+    finally:
+        await reopened.close()
+    assert double.identify_count == 2 and double.sync_count == 1
+
+
+async def test_bot_resumes_after_the_gateway_drops(double: DiscordDouble, bot: SpoilerBot) -> None:
+    await set_progress(double, "S1E2")
+    await double.drop_gateway()
+    await double.wait_for_resume(timeout=10)
+    assert double.identify_count == 1 and double.resume_count == 1
+
+    shown = await run(double, "progress show")
+    assert "S1E2" in shown.content
+    answer = await run(double, "ask", {"question": "who saved On-jo in the cafeteria"})
+    assert "Cheong-san" in answer.content
+
+
+# -- 12. the central error handler ---------------------------------------------------------------
+
+
+async def test_database_outage_gets_a_friendly_error_and_the_bot_recovers(
+    double: DiscordDouble, bot: SpoilerBot, storage: Storage
+) -> None:
+    await set_progress(double, "S1E2")
+    # A real PostgreSQL storage whose server is not there: every call fails to connect.
+    dead = Storage(create_engine(f"postgresql+asyncpg://bot:s3cret-pw@127.0.0.1:{free_port()}/bot"))
+    try:
+        bot.storage = dead
+        for name, options in [
+            ("ask", {"question": NAM_RA_SURVIVE}),
+            ("ask", {"question": NAM_RA_SURVIVE}),
+            ("progress set", {"episode": "S1E5"}),
+            ("progress show", None),
+        ]:
+            reply = await run(double, name, options)
+            assert_safe(reply)
+            assert "can't reach my database" in reply.content, reply.content
+            assert "s3cret" not in reply.content and "postgresql" not in reply.content
+        assert not bot.is_closed()
+    finally:
+        bot.storage = storage
+        await dead.close()
+
+    back = await run(double, "ask", {"question": NAM_RA_SURVIVE})
+    assert_safe(back)
+    assert "up to S1E2" in back.content  # the failed /progress set changed nothing
+    assert "can't reach" not in back.content
+
+
+# -- 13. cooldown --------------------------------------------------------------------------------
+
+
+async def test_ask_cooldown_is_per_user(
+    double: DiscordDouble, library: Library, storage: Storage, alice: int, bob: int
+) -> None:
+    async with running(double, library, storage, ask_cooldown_rate=1, ask_cooldown_seconds=60):
+        first = await run(double, "ask", {"question": NAM_RA_SURVIVE}, user_id=alice)
+        assert "try again" not in first.content
+
+        second = await run(double, "ask", {"question": NAM_RA_SURVIVE}, user_id=alice)
+        assert_safe(second)
+        assert "try again" in second.content
+        assert later_words(second.content) == [] and "||" not in second.content
+
+        other = await run(double, "ask", {"question": NAM_RA_SURVIVE}, user_id=bob)
+        assert_safe(other)
+        assert "try again" not in other.content
+        assert "hasn't started" in other.content
