@@ -15,6 +15,7 @@ import argparse
 import asyncio
 import contextlib
 import logging
+import random
 import sys
 import tempfile
 import time
@@ -31,20 +32,13 @@ from discord import app_commands  # noqa: E402
 from bot.bot import SpoilerBot  # noqa: E402
 from bot.core.engine import Library  # noqa: E402
 from bot.core.progress import Progress  # noqa: E402
-from bot.db import Storage  # noqa: E402
+from bot.db import CachedStorage, Storage  # noqa: E402
 from bot.settings import Settings  # noqa: E402
 from tests.discord_double import DiscordDouble, InteractionRecord  # noqa: E402
 
-QUESTIONS = [
-    "did nam-ra survive",
-    "who saved On-jo in the cafeteria",
-    "what happened to Cheong-san",
-    "who is patient zero",
-    "why did Byeong-chan make the virus",
-    "is On-jo's dad alive",
-    "who bit Hyeon-ju",
-    "does Su-hyeok like Nam-ra",
-]
+# Filled in main() with every paraphrase of the fact base, shuffled: each /ask in a run
+# asks something different, so the engine's answer cache does not flatter the figures.
+QUESTIONS: list[str] = []
 # Discord drops an interaction whose first callback comes later than this.
 DISCORD_WINDOW_S = 3.0
 WAIT_S = 20.0
@@ -88,7 +82,7 @@ async def burst(
     def options(i: int) -> dict[str, str] | None:
         if command != "ask":
             return None
-        return {"question": QUESTIONS[(i + round_no) % len(QUESTIONS)]}
+        return {"question": QUESTIONS[((round_no + 1) * n + i) % len(QUESTIONS)]}
 
     records = [
         await double.send_command(command, options(i), user_id=users[i % len(users)])
@@ -123,11 +117,15 @@ async def main(args: argparse.Namespace) -> int:
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
     library = Library.load(PROJECT_ROOT / "data" / "shows")
     engine = library.default
+    QUESTIONS.extend(q for fact in engine.facts for q in fact.questions)
+    random.Random(7).shuffle(QUESTIONS)
     last = max(engine.show.episode_counts)
     episodes = [Progress(last, e) for e in range(1, engine.show.episode_counts[last] + 1)]
 
     with tempfile.TemporaryDirectory(prefix="burst-") as folder:
-        storage = await Storage.open("sqlite+aiosqlite:///" + str(Path(folder) / "bot.db"))
+        # As the runner does: a single process running every shard caches its reads.
+        storage_class = Storage if args.no_cache else CachedStorage
+        storage = await storage_class.open("sqlite+aiosqlite:///" + str(Path(folder) / "bot.db"))
         try:
             # No 3 s cut-off in the double: every answer is measured; late ones are counted.
             async with DiscordDouble(interaction_deadline=None) as double:
@@ -207,6 +205,9 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--n", type=int, default=200, help="concurrent /ask per burst (200)")
     parser.add_argument("--users", type=int, default=50, help="distinct users (50)")
     parser.add_argument("--rounds", type=int, default=3, help="bursts of each command (3)")
+    parser.add_argument(
+        "--no-cache", action="store_true", help="read storage every time, as a sharded setup does"
+    )
     args = parser.parse_args(argv)
     if args.n < 1 or args.users < 1 or args.rounds < 1:
         parser.error("--n, --users and --rounds must be at least 1")

@@ -9,7 +9,7 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import TextIO
 
-from bot.core.engine import Library, ShowEngine
+from bot.core.engine import Library, ShowEngine, UnknownShowError
 from bot.core.factbase import FactBaseError, read_library
 from bot.core.progress import ProgressError
 from bot.core.render import render_answer
@@ -79,7 +79,7 @@ def load_library_or_report(path: Path, err: TextIO | None = None) -> Library | N
         print(f"The fact base at {path} is invalid ({len(error.issues)} problems):", file=err)
         for issue in error.issues:
             print(f"  {issue}", file=err)
-    except ValueError as error:
+    except UnknownShowError as error:
         print(f"DEFAULT_SHOW is wrong: {error}", file=err)
     return None
 

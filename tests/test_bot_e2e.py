@@ -18,7 +18,7 @@ import pytest
 from bot.bot import SpoilerBot
 from bot.core.engine import Library
 from bot.core.progress import Progress
-from bot.db import Storage, create_engine
+from bot.db import CachedStorage, Storage, create_engine
 from bot.settings import PROJECT_ROOT, Settings
 from tests.discord_double import EPHEMERAL, DiscordDouble, Reply
 
@@ -144,9 +144,10 @@ def database_url(tmp_path) -> str:
     return "sqlite+aiosqlite:///" + str(tmp_path / "bot.db")
 
 
-@pytest.fixture
-async def storage(database_url: str) -> AsyncIterator[Storage]:
-    opened = await Storage.open(database_url)
+@pytest.fixture(params=[Storage, CachedStorage], ids=["storage", "cached"])
+async def storage(request, database_url: str) -> AsyncIterator[Storage]:
+    """The bot's storage: plain, and with the cache a single-process deployment uses."""
+    opened = await request.param.open(database_url)
     try:
         yield opened
     finally:

@@ -6,6 +6,7 @@ import gc
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from enum import StrEnum
+from functools import lru_cache
 from pathlib import Path
 
 from rapidfuzz import fuzz, process
@@ -107,6 +108,16 @@ class ShowEngine:
 
     def ask(self, question: str, progress: Progress, *, reveal: bool = False) -> Answer:
         """Answer a question for a viewer at `progress`; `reveal` lifts the gate deliberately."""
+        # Fans ask the same questions over and over; the base never changes once loaded.
+        return self._remembered(question[:MAX_QUESTION_CHARS], progress, reveal)
+
+    @lru_cache(maxsize=4096)  # noqa: B019 - engines live as long as the process
+    def _remembered(self, question: str, progress: Progress, reveal: bool) -> Answer:
+        return self.answer(question, progress, reveal=reveal)
+
+    def answer(self, question: str, progress: Progress, *, reveal: bool = False) -> Answer:
+        """Work out the answer without the cache (what `ask` does on a question it hasn't seen)."""
+        question = question[:MAX_QUESTION_CHARS]
 
         def visible(fact: Fact) -> bool:
             return reveal or progress.covers(fact.episode.season, fact.episode.episode)
@@ -114,12 +125,10 @@ class ShowEngine:
         def result(status: Status, **kwargs: object) -> Answer:
             return Answer(status, self.show, progress, revealed=reveal, **kwargs)
 
-        query = self.index.analyse(question[:MAX_QUESTION_CHARS])
+        query = self.index.analyse(question)
         if not reveal and any(not self.has_met(e, progress) for e in query.entities):
             return result(Status.LOCKED, more_later=True)
-        ranked = self.index.search(query)
-        if query.entities:
-            ranked = [m for m in ranked if self.index.entities_of(m.fact) & query.entities]
+        ranked = self.index.search(query)  # only facts about the people named, if any
         matches = [m for m in ranked if m.score >= ANSWER_THRESHOLD]
         if not matches:
             return result(Status.UNKNOWN, suggestions=self._suggestions(ranked, visible))
@@ -280,6 +289,10 @@ def derived_facts(show_file: ShowFile) -> list[Fact]:
     return facts
 
 
+class UnknownShowError(LookupError):
+    """A show slug that no show file defines."""
+
+
 class Library:
     """Every show the bot knows, by slug."""
 
@@ -288,7 +301,7 @@ class Library:
             raise ValueError("a library needs at least one show")
         self.shows = {engine.slug: engine for engine in engines}
         if default is not None and default not in self.shows:
-            raise ValueError(f"the default show {default!r} is not among {sorted(self.shows)}")
+            raise UnknownShowError(f"no show {default!r}; known: {', '.join(sorted(self.shows))}")
         self._default = self.shows[default] if default else engines[0]
         self._names = NameMatcher(
             {e.slug: [e.slug, e.show.title, *e.show.aliases] for e in engines}

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import heapq
 import math
 import re
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from operator import itemgetter
 
 from rapidfuzz import fuzz, process
 
@@ -16,7 +18,7 @@ from bot.core.text import QUESTION_WORDS, STOPWORDS, terms_of_word, words
 SHOW_ENTITY = "show"
 _ANSWER_WEIGHT = 0.6
 _QUESTION_WORD_WEIGHT = 0.4
-_CANDIDATES = 40
+_CANDIDATES = 15
 _EPISODE_MENTION = re.compile(r"\b(?:s(?:eason)?\s*(\d{1,3})\s*)?e(?:p|pisode)?\s*(\d{1,3})\b")
 
 
@@ -47,8 +49,11 @@ class Match:
 class _Doc:
     fact: Fact
     weights: dict[str, float]
-    paraphrases: list[tuple[frozenset[str], float]]
+    paraphrases: list[frozenset[str]]
     entities: frozenset[str]
+    # term -> indexes of the paraphrases holding it, and each paraphrase's total weight
+    paraphrase_terms: dict[str, list[int]] = field(default_factory=dict)
+    paraphrase_sizes: list[float] = field(default_factory=list)
 
 
 class FactIndex:
@@ -76,10 +81,15 @@ class FactIndex:
         self._unknown_idf = math.log(1 + total)
         self._postings = dict(postings)
         for doc in self._docs:
-            doc.paraphrases = [
-                (terms, sum(self._weight(t) for t in terms)) for terms, _ in doc.paraphrases
-            ]
+            doc.paraphrase_sizes = [sum(map(self._weight, terms)) for terms in doc.paraphrases]
+            for number, terms in enumerate(doc.paraphrases):
+                for term in terms:
+                    doc.paraphrase_terms.setdefault(term, []).append(number)
         self._by_id = {doc.fact.id: doc for doc in self._docs}
+        self._entity_docs: dict[str, set[int]] = defaultdict(set)
+        for position, doc in enumerate(self._docs):
+            for entity in doc.entities:
+                self._entity_docs[entity].add(position)
         self._vocabulary = sorted(w for w in vocabulary if len(w) >= 4 and w not in STOPWORDS)
 
     def _weight(self, term: str) -> float:
@@ -88,7 +98,7 @@ class FactIndex:
 
     def _make_doc(self, fact: Fact) -> _Doc:
         weights: dict[str, float] = {}
-        paraphrases: list[tuple[frozenset[str], float]] = []
+        paraphrases: list[frozenset[str]] = []
 
         def add(terms: set[str], weight: float) -> None:
             for term in terms:
@@ -96,7 +106,7 @@ class FactIndex:
 
         for question in fact.questions:
             terms = set(self.analyse(question, fuzzy=False).terms)
-            paraphrases.append((frozenset(terms), 0.0))
+            paraphrases.append(frozenset(terms))
             add(terms, 1.0)
         topic_terms = {
             t for topic in fact.topics for w in topic.split("-") for t in terms_of_word(w)
@@ -153,20 +163,29 @@ class FactIndex:
         if total <= 0:
             return []
         recall: dict[int, float] = defaultdict(float)
-        for term, weight in weights.items():
-            for position, doc_weight in self._postings.get(term, ()):
-                recall[position] += weight * doc_weight
-        top = sorted(recall.items(), key=lambda item: item[1], reverse=True)[:limit]
-        asked = set(weights)
+        if query.entities:
+            # A question that names someone is answered only by facts about them; scoring
+            # just those is much cheaper than walking long postings of common words.
+            for position in set().union(*(self._entity_docs.get(e, ()) for e in query.entities)):
+                doc_weights = self._docs[position].weights
+                recall[position] = sum(
+                    weight * doc_weights.get(term, 0.0) for term, weight in weights.items()
+                )
+        else:
+            for term, weight in weights.items():
+                for position, doc_weight in self._postings.get(term, ()):
+                    recall[position] += weight * doc_weight
+        top = heapq.nlargest(limit, recall.items(), key=itemgetter(1))
         matches = []
         for position, found in top:
             doc = self._docs[position]
+            # Precision: the share of the best-matching paraphrase that the question covers.
+            shared = [0.0] * len(doc.paraphrase_sizes)
+            for term, weight in weights.items():
+                for number in doc.paraphrase_terms.get(term, ()):
+                    shared[number] += weight
             precision = max(
-                (
-                    sum(self._weight(t) for t in terms & asked) / size
-                    for terms, size in doc.paraphrases
-                    if size > 0
-                ),
+                (w / size for w, size in zip(shared, doc.paraphrase_sizes, strict=True) if size),
                 default=0.0,
             )
             # Among equally good facts, a later one usually says more about "now".

@@ -68,8 +68,14 @@ class NameMatcher:
 
     def find(self, tokens: list[str], *, fuzzy: bool = True) -> list[Mention]:
         """Return non-overlapping mentions, preferring exact and longer matches."""
-        if not fuzzy:
-            return self._find_exact(tokens)
+        exact = self._find_exact(tokens)
+        covered = {i for mention in exact for i in range(mention.start, mention.end)}
+        unknown = [
+            i for i, t in enumerate(tokens) if i not in covered and t not in self._plain_words
+        ]
+        if not fuzzy or not unknown:
+            # Typos can only hide in words that are neither names nor words the base uses.
+            return exact
         found: list[tuple[int, int, Mention]] = []
         for start in range(len(tokens)):
             for end in range(min(len(tokens), start + self.max_span), start, -1):

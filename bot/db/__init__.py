@@ -1,5 +1,6 @@
 """Persistent storage: viewer progress, guild settings and command-sync digests."""
 
+from bot.db.cache import CachedStorage
 from bot.db.engine import create_engine, make_sessionmaker
 from bot.db.errors import DatabaseUnavailable
 from bot.db.migrate import upgrade_database
@@ -7,6 +8,7 @@ from bot.db.storage import UNCHANGED, GuildConfig, Storage
 
 __all__ = [
     "UNCHANGED",
+    "CachedStorage",
     "DatabaseUnavailable",
     "GuildConfig",
     "Storage",

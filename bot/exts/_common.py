@@ -45,18 +45,38 @@ async def stored_progress(interaction: discord.Interaction, engine: ShowEngine) 
     return await bot_of(interaction).storage.get_progress(interaction.user.id, engine.slug)
 
 
-async def within_window(interaction: discord.Interaction, work: Awaitable[T], *,
-                        ephemeral: bool = True) -> T:
-    """Await work, deferring the response first if it takes long enough to risk the window."""
-    task = asyncio.ensure_future(work)
-    done, _ = await asyncio.wait({task}, timeout=DEFER_AFTER)
-    if not done and not interaction.response.is_done():
-        await interaction.response.defer(ephemeral=ephemeral, thinking=True)
-    return await task
+async def within_window(
+    interaction: discord.Interaction, work: Awaitable[T], *, ephemeral: bool = True
+) -> T:
+    """Await work, deferring the response if it runs long enough to risk the window."""
+    loop = asyncio.get_running_loop()
+    deferral: asyncio.Task[None] | None = None
+
+    def defer() -> None:
+        nonlocal deferral
+        if not interaction.response.is_done():
+            deferral = loop.create_task(
+                interaction.response.defer(ephemeral=ephemeral, thinking=True)
+            )
+
+    # A timer rather than a task around `work`: the usual fast path then costs no extra
+    # trip through a busy event loop.
+    timer = loop.call_later(DEFER_AFTER, defer)
+    try:
+        return await work
+    finally:
+        timer.cancel()
+        if deferral is not None:
+            await deferral
 
 
-async def reply(interaction: discord.Interaction, content: str, *, ephemeral: bool = True,
-                view: discord.ui.View | None = None) -> None:
+async def reply(
+    interaction: discord.Interaction,
+    content: str,
+    *,
+    ephemeral: bool = True,
+    view: discord.ui.View | None = None,
+) -> None:
     """Send the response, or a follow-up when the response was already deferred."""
     extra = {"view": view} if view is not None else {}
     if interaction.response.is_done():

@@ -6,7 +6,8 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot.core.progress import NOT_STARTED
+from bot.core.engine import ShowEngine
+from bot.core.progress import NOT_STARTED, Progress
 from bot.core.render import render_answer
 from bot.core.text import escape_markdown
 from bot.exts._common import (
@@ -28,7 +29,9 @@ def _ask_cooldown(interaction: discord.Interaction) -> app_commands.Cooldown | N
 
 
 class Ask(commands.Cog):
-    @app_commands.command(name="ask", description="Ask about the show; I only answer up to your episode")
+    @app_commands.command(
+        name="ask", description="Ask about the show; I only answer up to your episode"
+    )
     @app_commands.describe(
         question="Your question, in plain words",
         reveal="Answer even past your episode (spoilers!)",
@@ -37,12 +40,21 @@ class Ask(commands.Cog):
     )
     @app_commands.autocomplete(show=autocomplete_show)
     @app_commands.checks.dynamic_cooldown(_ask_cooldown)
-    async def ask(self, interaction: discord.Interaction, question: str, reveal: bool = False,
-                  public: bool = False, show: str | None = None) -> None:
-        engine = await resolve_show(interaction, show)
+    async def ask(
+        self,
+        interaction: discord.Interaction,
+        question: str,
+        reveal: bool = False,
+        public: bool = False,
+        show: str | None = None,
+    ) -> None:
+        async def load() -> tuple[ShowEngine, Progress | None]:
+            engine = await resolve_show(interaction, show)
+            return engine, await stored_progress(interaction, engine)
+
         # Always ephemeral, even for public answers: a public "thinking" reply would show
         # the question to the channel.
-        stored = await within_window(interaction, stored_progress(interaction, engine))
+        engine, stored = await within_window(interaction, load())
         answer = engine.ask(question, stored or NOT_STARTED, reveal=reveal)
         if public:
             await self._answer_publicly(interaction, render_answer(answer, question=question))
@@ -58,8 +70,9 @@ class Ask(commands.Cog):
         if interaction.guild_id is not None:
             allowed = (await bot.storage.get_guild_settings(interaction.guild_id)).public_answers
         if not allowed:
-            await reply(interaction, f"{content}\n-# Public answers are off here, so only you "
-                                     "can see this.")
+            await reply(
+                interaction, f"{content}\n-# Public answers are off here, so only you can see this."
+            )
             return
         # The answer goes out as a plain channel message: a public interaction reply would
         # show the question, unhidden, in the "used /ask" line above it.
@@ -73,8 +86,10 @@ class Ask(commands.Cog):
         try:
             await channel.send(f"{content}\n-# Asked by {asker}", silent=True)
         except discord.Forbidden:
-            await reply(interaction, f"{content}\n-# I can't post in this channel, so only you "
-                                     "can see this.")
+            await reply(
+                interaction,
+                f"{content}\n-# I can't post in this channel, so only you can see this.",
+            )
             return
         await reply(interaction, "Posted in the channel, inside spoiler tags.")
 

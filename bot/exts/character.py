@@ -6,7 +6,8 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot.core.progress import NOT_STARTED
+from bot.core.engine import ShowEngine
+from bot.core.progress import NOT_STARTED, Progress
 from bot.core.render import render_character, render_unknown_character
 from bot.exts._common import (
     autocomplete_show,
@@ -23,11 +24,15 @@ class Characters(commands.Cog):
     @app_commands.command(name="character", description="What you know of a character so far")
     @app_commands.describe(name="A character you've met", show="Which show")
     @app_commands.autocomplete(show=autocomplete_show)
-    async def character(self, interaction: discord.Interaction, name: str,
-                        show: str | None = None) -> None:
-        engine = await resolve_show(interaction, show)
-        progress = await within_window(interaction, stored_progress(interaction, engine))
-        progress = progress or NOT_STARTED
+    async def character(
+        self, interaction: discord.Interaction, name: str, show: str | None = None
+    ) -> None:
+        async def load() -> tuple[ShowEngine, Progress | None]:
+            engine = await resolve_show(interaction, show)
+            return engine, await stored_progress(interaction, engine)
+
+        engine, stored = await within_window(interaction, load())
+        progress = stored or NOT_STARTED
         found = engine.find_character(name, progress)
         if found is None:
             await reply(interaction, render_unknown_character(engine.show, progress))
@@ -35,8 +40,9 @@ class Characters(commands.Cog):
         await reply(interaction, render_character(engine.describe_character(found, progress)))
 
     @character.autocomplete("name")
-    async def _names(self, interaction: discord.Interaction,
-                     current: str) -> list[app_commands.Choice[str]]:
+    async def _names(
+        self, interaction: discord.Interaction, current: str
+    ) -> list[app_commands.Choice[str]]:
         # Choices are plain text that no spoiler tag can hide: only names already met.
         engine = await show_for_autocomplete(interaction)
         progress = await stored_progress(interaction, engine) or NOT_STARTED

@@ -31,8 +31,9 @@ class ConfirmForget(discord.ui.View):
     @discord.ui.button(label="Cancel", style=discord.ButtonStyle.secondary)
     async def cancel(self, interaction: discord.Interaction, _: discord.ui.Button) -> None:
         self.stop()
-        await interaction.response.edit_message(content="Cancelled: nothing was deleted.",
-                                                view=None)
+        await interaction.response.edit_message(
+            content="Cancelled: nothing was deleted.", view=None
+        )
 
 
 class Privacy(commands.Cog):

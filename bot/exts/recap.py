@@ -6,7 +6,8 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot.core.progress import NOT_STARTED, ProgressError
+from bot.core.engine import ShowEngine
+from bot.core.progress import NOT_STARTED, Progress, ProgressError
 from bot.core.render import render_recap
 from bot.errors import UserFacingError
 from bot.exts._common import (
@@ -23,32 +24,40 @@ from bot.exts._common import (
 
 class Recap(commands.Cog):
     @app_commands.command(name="recap", description="Recap the episodes you've watched")
-    @app_commands.describe(episode="One episode (S1E3); all you've watched if empty",
-                           show="Which show")
+    @app_commands.describe(
+        episode="One episode (S1E3); all you've watched if empty", show="Which show"
+    )
     @app_commands.autocomplete(show=autocomplete_show)
-    async def recap(self, interaction: discord.Interaction, episode: str | None = None,
-                    show: str | None = None) -> None:
-        engine = await resolve_show(interaction, show)
+    async def recap(
+        self, interaction: discord.Interaction, episode: str | None = None, show: str | None = None
+    ) -> None:
+        async def load() -> tuple[ShowEngine, Progress | None]:
+            engine = await resolve_show(interaction, show)
+            return engine, await stored_progress(interaction, engine)
+
+        engine, stored = await within_window(interaction, load())
         wanted = None
         if episode:
             try:
                 wanted = engine.parse_progress(episode)
             except ProgressError as error:
                 raise UserFacingError(str(error)) from None
-        stored = await within_window(interaction, stored_progress(interaction, engine))
         content = render_recap(engine.recap(stored or NOT_STARTED, wanted))
         if stored is None:
             content = f"{content}\n{SET_PROGRESS_TIP}"
         await reply(interaction, content)
 
     @recap.autocomplete("episode")
-    async def _episodes(self, interaction: discord.Interaction,
-                        current: str) -> list[app_commands.Choice[str]]:
+    async def _episodes(
+        self, interaction: discord.Interaction, current: str
+    ) -> list[app_commands.Choice[str]]:
         engine = await show_for_autocomplete(interaction)
         progress = await stored_progress(interaction, engine) or NOT_STARTED
-        watched = [label for label in engine.complete_episode(current)
-                   if label.startswith("S") and
-                   progress.covers(*map(int, label[1:].split("E")))]
+        watched = [
+            label
+            for label in engine.complete_episode(current)
+            if label.startswith("S") and progress.covers(*map(int, label[1:].split("E")))
+        ]
         return choices(watched)
 
 

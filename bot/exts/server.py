@@ -13,8 +13,9 @@ from bot.exts._common import autocomplete_show, bot_of, reply
 
 @app_commands.default_permissions(manage_guild=True)
 @app_commands.guild_only()
-class Server(commands.GroupCog, group_name="server",
-             group_description="Server settings (Manage Server only)"):
+class Server(
+    commands.GroupCog, group_name="server", group_description="Server settings (Manage Server only)"
+):
     # default_permissions hides the commands; the check below holds even if an admin
     # lets others see them in the server's integration settings.
     @app_commands.command(name="settings", description="Show this server's bot settings")
@@ -24,12 +25,18 @@ class Server(commands.GroupCog, group_name="server",
         await reply(interaction, self._describe(interaction, config))
 
     @app_commands.command(name="set", description="Change this server's bot settings")
-    @app_commands.describe(public_answers="Allow /ask public:true here",
-                           default_show="The show used when nobody names one")
+    @app_commands.describe(
+        public_answers="Allow /ask public:true here",
+        default_show="The show used when nobody names one",
+    )
     @app_commands.autocomplete(default_show=autocomplete_show)
     @app_commands.checks.has_permissions(manage_guild=True)
-    async def set_(self, interaction: discord.Interaction, public_answers: bool | None = None,
-                   default_show: str | None = None) -> None:
+    async def set_(
+        self,
+        interaction: discord.Interaction,
+        public_answers: bool | None = None,
+        default_show: str | None = None,
+    ) -> None:
         bot = bot_of(interaction)
         slug = UNCHANGED
         if default_show is not None:

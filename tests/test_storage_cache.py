@@ -1,0 +1,99 @@
+"""The single-process cache in front of storage: fast reads that are never stale."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator
+
+import pytest
+
+from bot.core.progress import Progress
+from bot.db import CachedStorage, Storage, create_engine, upgrade_database
+
+
+@pytest.fixture
+def url(tmp_path) -> str:
+    return "sqlite+aiosqlite:///" + str(tmp_path / "bot.db")
+
+
+@pytest.fixture
+async def cached(url: str) -> AsyncIterator[CachedStorage]:
+    storage = await CachedStorage.open(
+        url,
+    )
+    yield storage
+    await storage.close()
+
+
+@pytest.fixture
+async def direct(url: str, cached: CachedStorage) -> AsyncIterator[Storage]:
+    storage = await Storage.open(url)
+    yield storage
+    await storage.close()
+
+
+async def test_writes_go_through_to_the_database(cached, direct) -> None:
+    await cached.set_progress(1, "show", Progress(1, 4))
+    assert await cached.get_progress(1, "show") == Progress(1, 4)
+    assert await direct.get_progress(1, "show") == Progress(1, 4)
+    config = await cached.update_guild_settings(9, public_answers=True)
+    assert config.public_answers and (await direct.get_guild_settings(9)).public_answers
+
+
+async def test_reads_are_served_from_memory_once_read(cached, direct) -> None:
+    await cached.set_progress(1, "show", Progress(1, 4))
+    assert await cached.get_progress(2, "show") is None
+    # Another writer is outside the cache's contract; seeing its write would mean no cache.
+    await direct.set_progress(1, "show", Progress(1, 9))
+    await direct.set_progress(2, "show", Progress(1, 1))
+    assert await cached.get_progress(1, "show") == Progress(1, 4)
+    assert await cached.get_progress(2, "show") is None
+
+
+async def test_clear_and_forget_drop_what_was_cached(cached) -> None:
+    for show in ("a", "b"):
+        await cached.set_progress(1, show, Progress(1, 4))
+        await cached.set_progress(2, show, Progress(1, 5))
+    assert await cached.clear_progress(1, "a") == 1
+    assert await cached.get_progress(1, "a") is None
+    assert await cached.get_progress(1, "b") == Progress(1, 4)
+    assert await cached.forget_user(1) == 1
+    assert await cached.get_progress(1, "b") is None
+    assert await cached.get_progress(2, "a") == Progress(1, 5)
+
+
+async def test_a_read_that_overlaps_a_write_is_not_cached(cached, monkeypatch) -> None:
+    """Otherwise the old, possibly later, episode could stick and spoil the viewer."""
+    await cached.set_progress(1, "show", Progress(1, 9))
+    cached._progress.pop((1, "show"))
+    release = asyncio.Event()
+    read_started = asyncio.Event()
+    original = Storage.get_progress
+
+    async def slow_read(self, user_id, show):
+        value = await original(self, user_id, show)  # reads S1E9
+        read_started.set()
+        await release.wait()
+        return value
+
+    monkeypatch.setattr(Storage, "get_progress", slow_read)
+    reader = asyncio.create_task(cached.get_progress(1, "show"))
+    await read_started.wait()
+    await cached.set_progress(1, "show", Progress(1, 2))  # the viewer lowers their progress
+    release.set()
+    assert await reader == Progress(1, 9)
+    monkeypatch.setattr(Storage, "get_progress", original)
+    assert await cached.get_progress(1, "show") == Progress(1, 2)
+
+
+async def test_the_cache_is_bounded(url) -> None:
+    engine = create_engine(url)
+    await upgrade_database(engine)
+    storage = CachedStorage(engine, cache_size=10)
+    try:
+        for user in range(50):
+            await storage.set_progress(user, "show", Progress(1, 1))
+        assert len(storage._progress._items) == 10
+        assert await storage.get_progress(0, "show") == Progress(1, 1)
+    finally:
+        await storage.close()
