@@ -387,19 +387,30 @@ async def test_unknown_show_is_refused(double: DiscordDouble, bot: SpoilerBot) -
     ],
     ids=["5000-chars", "everyone-spoiler-bold", "mentions-and-code"],
 )
-async def test_hostile_questions_get_safe_private_replies(
-    double: DiscordDouble, bot: SpoilerBot, question: str
+async def test_hostile_questions_get_safe_replies(
+    double: DiscordDouble, bot: SpoilerBot, question: str, bob: int
 ) -> None:
     await set_progress(double, "S1E2")
     private = await run(double, "ask", {"question": question})
     assert_safe(private)
     assert later_words(private.content) == []
-    # With public answers off the question is echoed back, privately and inside spoiler tags.
-    echoed = await run(double, "ask", {"question": question, "public": True})
-    assert_safe(echoed)
-    assert "Question: ||" in echoed.content
-    assert "everyone" not in visible(echoed.content)
-    assert double.channel_messages() == []
+    off = await run(double, "ask", {"question": question, "public": True})
+    assert_safe(off)
+    assert "Public answers are off" in off.content and double.channel_messages() == []
+
+    # Posted publicly, the question is echoed inside spoiler tags, escaped, pinging nobody.
+    await run(double, "server set", {"public_answers": True}, user_id=bob)
+    ack = await run(double, "ask", {"question": question, "public": True})
+    assert_safe(ack)
+    await double.wait_until(lambda: bool(double.channel_messages()), 5, "the public answer")
+    [posted] = double.channel_messages()
+    assert posted["mention_everyone"] is False and posted["mentions"] == []
+    assert posted["mention_roles"] == []
+    content = posted["content"]
+    assert len(content) <= 2000 and spoiler_bars_balanced(content), content
+    assert "Question: ||" in content
+    assert "everyone" not in visible(content) and "@here" not in visible(content)
+    assert later_words(content) == []
 
 
 # -- 7. public answers ---------------------------------------------------------------------------

@@ -48,50 +48,48 @@ class Ask(commands.Cog):
         public: bool = False,
         show: str | None = None,
     ) -> None:
-        async def load() -> tuple[ShowEngine, Progress | None]:
+        async def load() -> tuple[ShowEngine, Progress | None, bool]:
             engine = await resolve_show(interaction, show)
-            return engine, await stored_progress(interaction, engine)
+            stored = await stored_progress(interaction, engine)
+            allowed = public and await public_answers_allowed(interaction)
+            return engine, stored, allowed
 
         # Always ephemeral, even for public answers: a public "thinking" reply would show
         # the question to the channel.
-        engine, stored = await within_window(interaction, load())
+        engine, stored, post_publicly = await within_window(interaction, load())
         answer = engine.ask(question, stored or NOT_STARTED, reveal=reveal)
+        notes = [SET_PROGRESS_TIP] if stored is None else []
+        if post_publicly:
+            await self._post(interaction, render_answer(answer, question=question), notes)
+            return
         if public:
-            await self._answer_publicly(interaction, render_answer(answer, question=question))
-            return
-        content = render_answer(answer)
-        if stored is None:
-            content = f"{content}\n{SET_PROGRESS_TIP}"
-        await reply(interaction, content)
+            notes.append("-# Public answers are off here, so only you can see this.")
+        await reply(interaction, "\n".join([render_answer(answer), *notes]))
 
-    async def _answer_publicly(self, interaction: discord.Interaction, content: str) -> None:
-        bot = bot_of(interaction)
-        allowed = False
-        if interaction.guild_id is not None:
-            allowed = (await bot.storage.get_guild_settings(interaction.guild_id)).public_answers
-        if not allowed:
-            await reply(
-                interaction, f"{content}\n-# Public answers are off here, so only you can see this."
-            )
-            return
-        # The answer goes out as a plain channel message: a public interaction reply would
-        # show the question, unhidden, in the "used /ask" line above it.
+    async def _post(self, interaction: discord.Interaction, content: str, notes: list[str]) -> None:
+        """Post the answer as a plain channel message, and tell the asker privately."""
+        # A public interaction reply would show the question, unhidden, in the "used /ask"
+        # line above it; a channel message has no such line.
         if not interaction.response.is_done():
             await interaction.response.defer(ephemeral=True, thinking=True)
         asker = escape_markdown(interaction.user.display_name)
         channel = interaction.channel
-        if channel is None or not hasattr(channel, "send"):
-            await reply(interaction, content)
-            return
         try:
+            if channel is None or not hasattr(channel, "send"):
+                raise discord.Forbidden
             await channel.send(f"{content}\n-# Asked by {asker}", silent=True)
         except discord.Forbidden:
-            await reply(
-                interaction,
-                f"{content}\n-# I can't post in this channel, so only you can see this.",
-            )
+            note = "-# I can't post in this channel, so only you can see this."
+            await reply(interaction, "\n".join([content, *notes, note]))
             return
-        await reply(interaction, "Posted in the channel, inside spoiler tags.")
+        await reply(interaction, "\n".join(["Posted in the channel, inside spoiler tags.", *notes]))
+
+
+async def public_answers_allowed(interaction: discord.Interaction) -> bool:
+    if interaction.guild_id is None:
+        return False
+    config = await bot_of(interaction).storage.get_guild_settings(interaction.guild_id)
+    return config.public_answers
 
 
 async def setup(bot: commands.Bot) -> None:

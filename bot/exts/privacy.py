@@ -6,7 +6,7 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot.exts._common import bot_of, reply
+from bot.exts._common import bot_of, reply, within_window
 
 
 class ConfirmForget(discord.ui.View):
@@ -21,7 +21,9 @@ class ConfirmForget(discord.ui.View):
 
     @discord.ui.button(label="Delete my data", style=discord.ButtonStyle.danger)
     async def confirm(self, interaction: discord.Interaction, _: discord.ui.Button) -> None:
-        removed = await bot_of(interaction).storage.forget_user(self.user_id)
+        removed = await within_window(
+            interaction, bot_of(interaction).storage.forget_user(self.user_id)
+        )
         self.stop()
         await interaction.response.edit_message(
             content=f"Done: I deleted everything I stored about you ({removed} records).",
@@ -39,7 +41,8 @@ class ConfirmForget(discord.ui.View):
 class Privacy(commands.Cog):
     @app_commands.command(name="forget", description="Delete everything I store about you")
     async def forget(self, interaction: discord.Interaction) -> None:
-        if not await bot_of(interaction).storage.has_data(interaction.user.id):
+        stored = bot_of(interaction).storage.has_data(interaction.user.id)
+        if not await within_window(interaction, stored):
             await reply(interaction, "I don't store anything about you.")
             return
         await reply(

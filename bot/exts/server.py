@@ -6,9 +6,9 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot.db import UNCHANGED
+from bot.db import UNCHANGED, GuildConfig
 from bot.errors import UserFacingError
-from bot.exts._common import autocomplete_show, bot_of, reply
+from bot.exts._common import autocomplete_show, bot_of, reply, within_window
 
 
 @app_commands.default_permissions(manage_guild=True)
@@ -21,7 +21,8 @@ class Server(
     @app_commands.command(name="settings", description="Show this server's bot settings")
     @app_commands.checks.has_permissions(manage_guild=True)
     async def settings(self, interaction: discord.Interaction) -> None:
-        config = await bot_of(interaction).storage.get_guild_settings(interaction.guild_id)
+        storage = bot_of(interaction).storage
+        config = await within_window(interaction, storage.get_guild_settings(interaction.guild_id))
         await reply(interaction, self._describe(interaction, config))
 
     @app_commands.command(name="set", description="Change this server's bot settings")
@@ -44,13 +45,16 @@ class Server(
             if engine is None:
                 raise UserFacingError("I don't know that show. Pick one from the list.")
             slug = engine.slug
-        config = await bot.storage.update_guild_settings(
-            interaction.guild_id, public_answers=public_answers, default_show=slug
+        config = await within_window(
+            interaction,
+            bot.storage.update_guild_settings(
+                interaction.guild_id, public_answers=public_answers, default_show=slug
+            ),
         )
         await reply(interaction, "Saved. " + self._describe(interaction, config))
 
     @staticmethod
-    def _describe(interaction: discord.Interaction, config) -> str:
+    def _describe(interaction: discord.Interaction, config: GuildConfig) -> str:
         library = bot_of(interaction).library
         show = library.shows.get(config.default_show or "", library.default).show.title
         public = "allowed" if config.public_answers else "not allowed"
