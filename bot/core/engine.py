@@ -21,6 +21,9 @@ from bot.core.text import words
 # Past this many characters a question is only noise for matching, and slow to scan.
 MAX_QUESTION_CHARS = 400
 ANSWER_THRESHOLD = 0.45
+# A question that names nobody must be mostly about something the base knows: "is Squid
+# Game season 2 out" shares "season 2" with a fact, but most of it is about another show.
+MIN_RECALL_WITHOUT_NAMES = 0.4
 SUGGESTION_THRESHOLD = 0.25
 # An earlier fact answers "as of your episode" only when it is nearly as relevant as the
 # hidden best answer; otherwise the reply is "locked" rather than a loosely related fact.
@@ -129,7 +132,12 @@ class ShowEngine:
         if not reveal and any(not self.has_met(e, progress) for e in query.entities):
             return result(Status.LOCKED, more_later=True)
         ranked = self.index.search(query)  # only facts about the people named, if any
-        matches = [m for m in ranked if m.score >= ANSWER_THRESHOLD]
+        matches = [
+            m
+            for m in ranked
+            if m.score >= ANSWER_THRESHOLD
+            and (query.entities or m.recall >= MIN_RECALL_WITHOUT_NAMES)
+        ]
         if not matches:
             return result(Status.UNKNOWN, suggestions=self._suggestions(ranked, visible))
         shown = [m for m in matches if visible(m.fact)]

@@ -43,6 +43,8 @@ class Query:
 class Match:
     fact: Fact
     score: float
+    recall: float = 0.0  # share of the question's weight the fact covers
+    precision: float = 0.0  # share of the fact's best paraphrase the question covers
 
 
 @dataclass(slots=True)
@@ -191,7 +193,7 @@ class FactIndex:
             # Among equally good facts, a later one usually says more about "now".
             recency = 0.02 * position / len(self._docs)
             score = 0.6 * (found / total) + 0.4 * precision + recency
-            matches.append(Match(doc.fact, score))
+            matches.append(Match(doc.fact, score, found / total, precision))
         matches.sort(key=lambda m: m.score, reverse=True)
         return matches
 

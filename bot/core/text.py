@@ -36,6 +36,11 @@ _PHRASES = [
         r"\b(?:in|at|by) the end\b|\bthe ending\b|\bfinale\b|\blast episode\b",
         " ending ",
     ),
+    (
+        ("with", "together"),
+        r"\b(?:end|ends|ended|ending|get|gets|got) (?:up )?(?:with|together)\b",
+        " romance ",
+    ),
     ((" up",), r"\b(?:end|ends|ended|ending) up\b", " fate "),
 ]
 _PHRASE_RULES = [(set(triggers), re.compile(pattern), sub) for triggers, pattern, sub in _PHRASES]
@@ -58,9 +63,10 @@ _CONCEPT_WORDS = {
         halfbie halfbies hambie hambies hybrid hybrids evolved evolve immune carrier
         carriers asymptomatic symptomless
     """,
+    "~shout": "yell yells yelled yelling shout shouts shouted shouting scream screams screamed",
     "~romance": """
         kiss kisses kissed kissing love loves loved crush crushes romance romantic confess
-        confesses confessed confession feelings dating date girlfriend boyfriend couple
+        confesses confessed confession feelings dating date girlfriend boyfriend couple likes liked
     """,
     "~father": "dad dads father fathers papa appa daddy",
     "~mother": "mom moms mum mother mothers mama eomma mommy",
@@ -87,7 +93,7 @@ _CONCEPT_WORDS = {
     "~zombie": "zombie zombies undead",
     "~roof": "roof rooftop rooftops",
     "~gym": "gym gymnasium",
-    "~episodes": "episodes season seasons",
+    "~episodes": "episodes season seasons eps",
     "~who": "who whom whose",
     "~why": "why reason",
     "~how": "how",
@@ -138,7 +144,9 @@ STOPWORDS = frozenset(
     gone get gets got really actually ever anyone anybody someone somebody everyone everybody
     tell know about please can could would should will shall just so as by from into onto than
     then too very also any some all show series netflix episode ep here now still if not no yes
-    isnt doesnt didnt wasnt arent does did hey bot pls plz lol omg wait like one s""".split()
+    isnt doesnt didnt wasnt arent does did hey bot pls plz lol omg wait like one s
+    yet lmao ppl r u ur ya yeah guys thing things stuff whole kinda gonna wanna im ive
+    finally finished watched watching seen saw out""".split()
 )
 
 CONCEPT_OF: dict[str, str] = {
