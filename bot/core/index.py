@@ -7,7 +7,7 @@ import math
 import re
 from collections import defaultdict
 from dataclasses import dataclass, field
-from operator import itemgetter
+from operator import itemgetter, mul
 
 from rapidfuzz import fuzz, process
 
@@ -53,9 +53,9 @@ class _Doc:
     weights: dict[str, float]
     paraphrases: list[frozenset[str]]
     entities: frozenset[str]
-    # term -> indexes of the paraphrases holding it, and each paraphrase's total weight
+    # term -> indexes of the paraphrases holding it; 1 / each paraphrase's total weight
     paraphrase_terms: dict[str, list[int]] = field(default_factory=dict)
-    paraphrase_sizes: list[float] = field(default_factory=list)
+    paraphrase_inverse: list[float] = field(default_factory=list)
 
 
 class FactIndex:
@@ -81,9 +81,11 @@ class FactIndex:
         total = max(1, len(facts))
         self._idf = {t: math.log(1 + total / len(p)) for t, p in postings.items()}
         self._unknown_idf = math.log(1 + total)
-        self._postings = dict(postings)
+        # term -> {fact position: weight}
+        self._postings = {term: dict(entries) for term, entries in postings.items()}
         for doc in self._docs:
-            doc.paraphrase_sizes = [sum(map(self._weight, terms)) for terms in doc.paraphrases]
+            sizes = [sum(map(self._weight, terms)) for terms in doc.paraphrases]
+            doc.paraphrase_inverse = [1 / size if size else 0.0 for size in sizes]
             for number, terms in enumerate(doc.paraphrases):
                 for term in terms:
                     doc.paraphrase_terms.setdefault(term, []).append(number)
@@ -165,31 +167,29 @@ class FactIndex:
         if total <= 0:
             return []
         recall: dict[int, float] = defaultdict(float)
-        if query.entities:
-            # A question that names someone is answered only by facts about them; scoring
-            # just those is much cheaper than walking long postings of common words.
-            for position in set().union(*(self._entity_docs.get(e, ()) for e in query.entities)):
-                doc_weights = self._docs[position].weights
-                recall[position] = sum(
-                    weight * doc_weights.get(term, 0.0) for term, weight in weights.items()
-                )
-        else:
-            for term, weight in weights.items():
-                for position, doc_weight in self._postings.get(term, ()):
-                    recall[position] += weight * doc_weight
+        # A question that names someone is answered only by facts about them; scoring just
+        # those is much cheaper than walking long postings of common words.
+        about = (
+            set().union(*(self._entity_docs.get(e, ()) for e in query.entities))
+            if query.entities
+            else None
+        )
+        for term, weight in weights.items():
+            postings = self._postings.get(term)
+            if not postings:
+                continue
+            for position in postings.keys() if about is None else about & postings.keys():
+                recall[position] += weight * postings[position]
         top = heapq.nlargest(limit, recall.items(), key=itemgetter(1))
         matches = []
         for position, found in top:
             doc = self._docs[position]
             # Precision: the share of the best-matching paraphrase that the question covers.
-            shared = [0.0] * len(doc.paraphrase_sizes)
+            shared = [0.0] * len(doc.paraphrase_inverse)
             for term, weight in weights.items():
                 for number in doc.paraphrase_terms.get(term, ()):
                     shared[number] += weight
-            precision = max(
-                (w / size for w, size in zip(shared, doc.paraphrase_sizes, strict=True) if size),
-                default=0.0,
-            )
+            precision = max(map(mul, shared, doc.paraphrase_inverse), default=0.0)
             # Among equally good facts, a later one usually says more about "now".
             recency = 0.02 * position / len(self._docs)
             score = 0.6 * (found / total) + 0.4 * precision + recency
