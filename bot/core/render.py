@@ -3,12 +3,19 @@
 from __future__ import annotations
 
 from bot.core.engine import Answer, CharacterView, RecapView, Status
-from bot.core.progress import Progress
+from bot.core.progress import Progress, last_episode
 from bot.core.schema import ShowInfo
 from bot.core.text import escape_markdown
 
 MESSAGE_LIMIT = 2000
 ECHO_LIMIT = 300
+# Shown to every viewer who hasn't finished, whether or not more is to come: saying it only
+# when later episodes hold more would itself tell them that something happens.
+AS_OF_NOTE = "Answered as of your episode; later episodes may change the picture."
+
+
+def _finished(show: ShowInfo, progress: Progress) -> bool:
+    return progress >= last_episode(show)
 
 
 def spoiler(text: str) -> str:
@@ -47,8 +54,8 @@ def render_answer(answer: Answer, *, question: str | None = None) -> str:
     footer = [progress_line(answer.progress, revealed=answer.revealed)]
     if answer.status is Status.ANSWERED:
         blocks.extend(spoiler(fact.answer) for fact in answer.facts)
-        if answer.more_later and not answer.revealed:
-            footer.insert(0, "Later episodes add more to this; I've answered as of your episode.")
+        if not answer.revealed and not _finished(answer.show, answer.progress):
+            footer.insert(0, AS_OF_NOTE)
     elif answer.status is Status.LOCKED:
         blocks.append(
             "I can't answer that without spoiling an episode you haven't watched yet. "
@@ -67,8 +74,8 @@ def render_character(view: CharacterView) -> str:
     blocks = [spoiler(f"{character.name}: {character.role}")]
     blocks.extend(spoiler(f"{fact.episode}: {fact.answer}") for fact in view.timeline)
     footer = [progress_line(view.progress)]
-    if view.more_later:
-        footer.insert(0, "Later episodes add more about them.")
+    if not _finished(view.show, view.progress):
+        footer.insert(0, AS_OF_NOTE)
     return fit(blocks, footer)
 
 
