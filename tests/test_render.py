@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from bot.core.engine import Answer, ShowEngine, Status
 from bot.core.progress import Progress
-from bot.core.render import MESSAGE_LIMIT, fit, render_answer, spoiler
+from bot.core.render import AS_OF_NOTE, MESSAGE_LIMIT, fit, render_answer, spoiler
 from bot.core.schema import Fact, ShowFile
 from tests.helpers import mini_show, split_spoilers
 
@@ -81,3 +81,13 @@ def test_data_text_is_escaped_too() -> None:
     show = ShowFile.model_validate(mini_show())
     content = render_answer(Answer(Status.ANSWERED, show.show, Progress(1, 1), facts=(fact,)))
     assert "||a\\_b\\*c||" in content
+
+
+def test_as_of_note_depends_only_on_progress_not_on_what_is_hidden() -> None:
+    """Showing the note only when later facts exist would reveal that something happens."""
+    mini = engine()
+    with_more = render_answer(mini.ask("is ada alive", Progress(1, 2)))  # ada-leaves is later
+    without_more = render_answer(mini.ask("who rescued bo-ram", Progress(1, 2)))
+    assert AS_OF_NOTE in with_more and AS_OF_NOTE in without_more
+    finished = render_answer(mini.ask("is ada alive", Progress(1, 3)))
+    assert AS_OF_NOTE not in finished
