@@ -45,6 +45,14 @@ async def stored_progress(interaction: discord.Interaction, engine: ShowEngine) 
     return await bot_of(interaction).storage.get_progress(interaction.user.id, engine.slug)
 
 
+async def show_and_progress(
+    interaction: discord.Interaction, show: str | None
+) -> tuple[ShowEngine, Progress | None]:
+    """Return the show a command is about and the user's stored progress in it."""
+    engine = await resolve_show(interaction, show)
+    return engine, await stored_progress(interaction, engine)
+
+
 async def within_window(
     interaction: discord.Interaction, work: Awaitable[T], *, ephemeral: bool = True
 ) -> T:

@@ -15,8 +15,7 @@ from bot.exts._common import (
     autocomplete_show,
     bot_of,
     reply,
-    resolve_show,
-    stored_progress,
+    show_and_progress,
     within_window,
 )
 
@@ -49,8 +48,7 @@ class Ask(commands.Cog):
         show: str | None = None,
     ) -> None:
         async def load() -> tuple[ShowEngine, Progress | None, bool]:
-            engine = await resolve_show(interaction, show)
-            stored = await stored_progress(interaction, engine)
+            engine, stored = await show_and_progress(interaction, show)
             allowed = public and await public_answers_allowed(interaction)
             return engine, stored, allowed
 

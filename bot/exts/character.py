@@ -6,14 +6,13 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot.core.engine import ShowEngine
-from bot.core.progress import NOT_STARTED, Progress
+from bot.core.progress import NOT_STARTED
 from bot.core.render import render_character, render_unknown_character
 from bot.exts._common import (
     autocomplete_show,
     choices,
     reply,
-    resolve_show,
+    show_and_progress,
     show_for_autocomplete,
     stored_progress,
     within_window,
@@ -27,11 +26,7 @@ class Characters(commands.Cog):
     async def character(
         self, interaction: discord.Interaction, name: str, show: str | None = None
     ) -> None:
-        async def load() -> tuple[ShowEngine, Progress | None]:
-            engine = await resolve_show(interaction, show)
-            return engine, await stored_progress(interaction, engine)
-
-        engine, stored = await within_window(interaction, load())
+        engine, stored = await within_window(interaction, show_and_progress(interaction, show))
         progress = stored or NOT_STARTED
         found = engine.find_character(name, progress)
         if found is None:

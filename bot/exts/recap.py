@@ -6,8 +6,7 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot.core.engine import ShowEngine
-from bot.core.progress import NOT_STARTED, Progress, ProgressError
+from bot.core.progress import NOT_STARTED, ProgressError
 from bot.core.render import render_recap
 from bot.errors import UserFacingError
 from bot.exts._common import (
@@ -15,7 +14,7 @@ from bot.exts._common import (
     autocomplete_show,
     choices,
     reply,
-    resolve_show,
+    show_and_progress,
     show_for_autocomplete,
     stored_progress,
     within_window,
@@ -31,11 +30,7 @@ class Recap(commands.Cog):
     async def recap(
         self, interaction: discord.Interaction, episode: str | None = None, show: str | None = None
     ) -> None:
-        async def load() -> tuple[ShowEngine, Progress | None]:
-            engine = await resolve_show(interaction, show)
-            return engine, await stored_progress(interaction, engine)
-
-        engine, stored = await within_window(interaction, load())
+        engine, stored = await within_window(interaction, show_and_progress(interaction, show))
         wanted = None
         if episode:
             try:
