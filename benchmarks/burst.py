@@ -19,6 +19,7 @@ import random
 import sys
 import tempfile
 import time
+import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -28,11 +29,12 @@ if str(PROJECT_ROOT) not in sys.path:  # run as a plain script: make `tests` imp
 
 import discord  # noqa: E402
 from discord import app_commands  # noqa: E402
+from sqlalchemy import text  # noqa: E402
 
 from bot.bot import SpoilerBot  # noqa: E402
 from bot.core.engine import Library  # noqa: E402
 from bot.core.progress import Progress  # noqa: E402
-from bot.db import CachedStorage, Storage  # noqa: E402
+from bot.db import CachedStorage, create_engine  # noqa: E402
 from bot.settings import Settings  # noqa: E402
 from tests.discord_double import DiscordDouble, InteractionRecord  # noqa: E402
 
@@ -123,9 +125,18 @@ async def main(args: argparse.Namespace) -> int:
     episodes = [Progress(last, e) for e in range(1, engine.show.episode_counts[last] + 1)]
 
     with tempfile.TemporaryDirectory(prefix="burst-") as folder:
-        # As the runner does: a single process running every shard caches its reads.
-        storage_class = Storage if args.no_cache else CachedStorage
-        storage = await storage_class.open("sqlite+aiosqlite:///" + str(Path(folder) / "bot.db"))
+        # As the runner does: progress is cached only when one process runs every shard.
+        options = {"cache_progress": not args.sharded}
+        if args.postgres:
+            schema = await make_schema(args.postgres)
+            storage = await CachedStorage.open(
+                args.postgres,
+                options=options,
+                connect_args={"server_settings": {"search_path": schema}},
+            )
+        else:
+            sqlite_url = "sqlite+aiosqlite:///" + str(Path(folder) / "bot.db")
+            storage = await CachedStorage.open(sqlite_url, options=options)
         try:
             # No 3 s cut-off in the double: every answer is measured; late ones are counted.
             async with DiscordDouble(interaction_deadline=None) as double:
@@ -169,10 +180,13 @@ async def main(args: argparse.Namespace) -> int:
                 server_errors = len(double.server_errors)
         finally:
             await storage.close()
+            if args.postgres:
+                await drop_schema(args.postgres, schema)
 
     print(
         f"burst: n={args.n} interactions per burst, users={args.users}, rounds={args.rounds} "
-        f"(discord.py {discord.__version__}, SQLite, one process), {elapsed:.1f} s"
+        f"(discord.py {discord.__version__}, {'PostgreSQL' if args.postgres else 'SQLite'}, "
+        f"{'progress uncached' if args.sharded else 'cached'}, one process), {elapsed:.1f} s"
     )
     header = (
         f"{'command':<8} {'N':>5} {'p50 ms':>8} {'p99 ms':>8} {'max ms':>8} "
@@ -200,13 +214,41 @@ async def main(args: argparse.Namespace) -> int:
     return 1 if failed else 0
 
 
+async def make_schema(url: str) -> str:
+    """Create a throwaway schema so the run neither sees nor leaves other data."""
+    schema = f"burst_{uuid.uuid4().hex[:12]}"
+    engine = create_engine(url)
+    try:
+        async with engine.begin() as connection:
+            await connection.execute(text(f'CREATE SCHEMA "{schema}"'))
+    finally:
+        await engine.dispose()
+    return schema
+
+
+async def drop_schema(url: str, schema: str) -> None:
+    engine = create_engine(url)
+    try:
+        async with engine.begin() as connection:
+            await connection.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+    finally:
+        await engine.dispose()
+
+
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--n", type=int, default=200, help="concurrent /ask per burst (200)")
     parser.add_argument("--users", type=int, default=50, help="distinct users (50)")
     parser.add_argument("--rounds", type=int, default=3, help="bursts of each command (3)")
     parser.add_argument(
-        "--no-cache", action="store_true", help="read storage every time, as a sharded setup does"
+        "--sharded",
+        action="store_true",
+        help="read progress from the database every time, as a bot split by SHARD_IDS does",
+    )
+    parser.add_argument(
+        "--postgres",
+        metavar="URL",
+        help="use PostgreSQL (postgresql+asyncpg://...) in a throwaway schema instead of SQLite",
     )
     args = parser.parse_args(argv)
     if args.n < 1 or args.users < 1 or args.rounds < 1:

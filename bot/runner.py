@@ -13,7 +13,7 @@ import discord
 
 from bot.bot import SpoilerBot
 from bot.cli import load_library_or_report
-from bot.db import CachedStorage, DatabaseUnavailable, Storage
+from bot.db import CachedStorage, DatabaseUnavailable
 from bot.endpoints import use_discord_endpoints
 from bot.settings import Settings, get_settings
 
@@ -54,9 +54,10 @@ def run_bot(*, force_sync: bool, data_dir: Path, settings: Settings | None = Non
 
 async def _serve(settings: Settings, library, *, force_sync: bool) -> int:
     try:
-        # One process running every shard makes every write, so it may cache what it reads.
-        storage_class = CachedStorage if settings.shard_ids is None else Storage
-        storage = await storage_class.open(settings.database_url)
+        # One process running every shard makes every write, so it may cache progress too.
+        storage = await CachedStorage.open(
+            settings.database_url, options={"cache_progress": settings.shard_ids is None}
+        )
     except DatabaseUnavailable as error:
         print(f"{error}\nCheck DATABASE_URL and that the database is running.", file=sys.stderr)
         return 1

@@ -97,3 +97,17 @@ async def test_the_cache_is_bounded(url) -> None:
         assert await storage.get_progress(0, "show") == Progress(1, 1)
     finally:
         await storage.close()
+
+
+async def test_a_sharded_bot_caches_guild_settings_but_never_progress(url, direct) -> None:
+    """Another process may change a user's progress; a guild only ever talks to one shard."""
+    storage = await CachedStorage.open(url, options={"cache_progress": False})
+    try:
+        await storage.set_progress(1, "show", Progress(1, 9))
+        await storage.get_guild_settings(5)
+        await direct.set_progress(1, "show", Progress(1, 2))  # through another shard
+        await direct.update_guild_settings(5, public_answers=True)
+        assert await storage.get_progress(1, "show") == Progress(1, 2)
+        assert (await storage.get_guild_settings(5)).public_answers is False
+    finally:
+        await storage.close()

@@ -41,19 +41,26 @@ class _LRU:
 class CachedStorage(Storage):
     """Read-through, write-through cache of progress and guild settings.
 
-    Correct only while this process makes every write, which holds when one process runs
-    all shards. A stale progress could show a viewer more than they have seen, so the
-    runner turns the cache off whenever SHARD_IDS splits the bot over several processes.
+    A cached value is correct only while this process makes every write to it. Discord
+    sends all of a guild's interactions to the shard that owns the guild, so its settings
+    always are. A user's progress is not when SHARD_IDS splits the bot over processes (the
+    user may write it through another guild's shard), and a stale progress could show a
+    viewer more than they have seen: then `cache_progress` must be False.
     """
 
-    def __init__(self, *args: Any, cache_size: int = 100_000, **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, cache_progress: bool = True, cache_size: int = 100_000, **kwargs: Any
+    ) -> None:
         super().__init__(*args, **kwargs)
+        self._cache_progress = cache_progress
         self._progress = _LRU(cache_size)
         self._guilds = _LRU(cache_size)
         # Bumped by every write: a read that overlapped a write must not cache what it saw.
         self._writes = 0
 
     async def get_progress(self, user_id: int, show: str) -> Progress | None:
+        if not self._cache_progress:
+            return await super().get_progress(user_id, show)
         key = (user_id, show)
         cached = self._progress.get(key)
         if cached is not _MISSING:
@@ -69,7 +76,8 @@ class CachedStorage(Storage):
         self._progress.pop((user_id, show))
         await super().set_progress(user_id, show, progress)
         self._writes += 1
-        self._progress.put((user_id, show), progress)
+        if self._cache_progress:
+            self._progress.put((user_id, show), progress)
 
     async def clear_progress(self, user_id: int, show: str | None = None) -> int:
         self._writes += 1

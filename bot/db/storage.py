@@ -68,8 +68,13 @@ class Storage:
             raise ValueError(f"unsupported database backend: {self._dialect}")
 
     @classmethod
-    async def open(cls, url: str | URL, **engine_options: Any) -> Self:
-        """Connect, migrate to the newest schema and check the database answers."""
+    async def open(
+        cls, url: str | URL, *, options: dict[str, Any] | None = None, **engine_options: Any
+    ) -> Self:
+        """Connect, migrate to the newest schema and check the database answers.
+
+        `options` go to the class (such as the cache's), `engine_options` to SQLAlchemy.
+        """
         try:
             parsed = normalize_url(url)
         except sa_exc.ArgumentError as error:
@@ -83,7 +88,7 @@ class Storage:
                 f"Cannot open the database at {where}: {describe(error, parsed)}"
             ) from error
         try:
-            storage = cls(engine)
+            storage = cls(engine, **(options or {}))
             await upgrade_database(engine)
             async with engine.connect() as connection:
                 await connection.execute(text("SELECT 1"))
