@@ -177,12 +177,13 @@ class ShowEngine:
         return [*latest, *others][:MAX_FACTS], hidden
 
     def _suggestions(self, ranked: list[Match], visible: Callable[[Fact], bool]) -> tuple[str, ...]:
-        picks = [
-            m.fact.questions[0]
-            for m in ranked
-            if m.score >= SUGGESTION_THRESHOLD and visible(m.fact)
-        ]
-        return tuple(dict.fromkeys(picks))[:3]
+        picks: dict[frozenset[str], str] = {}  # by meaning: "who is On-jo" = "who is Nam On-jo"
+        for match in ranked:
+            if match.score >= SUGGESTION_THRESHOLD and visible(match.fact):
+                question = match.fact.questions[0]
+                meaning = frozenset(self.index.analyse(question, fuzzy=False).terms)
+                picks.setdefault(meaning, question)
+        return tuple(picks.values())[:3]
 
     def met_characters(self, progress: Progress) -> list[Character]:
         """Return the characters a viewer has met, in order of appearance."""
