@@ -24,6 +24,9 @@ ANSWER_THRESHOLD = 0.45
 # A question that names nobody must be mostly about something the base knows: "is Squid
 # Game season 2 out" shares "season 2" with a fact, but most of it is about another show.
 MIN_RECALL_WITHOUT_NAMES = 0.4
+# A question that names someone still has to be about them in a way the base knows:
+# "what's Nam-ra's blood type" shares only her name with "who is Nam-ra".
+MIN_RECALL_WITH_NAMES = 0.2
 SUGGESTION_THRESHOLD = 0.25
 # An earlier fact answers "as of your episode" only when it is nearly as relevant as the
 # hidden best answer; otherwise the reply is "locked" rather than a loosely related fact.
@@ -131,13 +134,11 @@ class ShowEngine:
         query = self.index.analyse(question)
         if not reveal and any(not self.has_met(e, progress) for e in query.entities):
             return result(Status.LOCKED, more_later=True)
+        if not self._covers_episodes(query.episodes):
+            return result(Status.UNKNOWN)
         ranked = self.index.search(query)  # only facts about the people named, if any
-        matches = [
-            m
-            for m in ranked
-            if m.score >= ANSWER_THRESHOLD
-            and (query.entities or m.recall >= MIN_RECALL_WITHOUT_NAMES)
-        ]
+        min_recall = MIN_RECALL_WITH_NAMES if query.entities else MIN_RECALL_WITHOUT_NAMES
+        matches = [m for m in ranked if m.score >= ANSWER_THRESHOLD and m.recall >= min_recall]
         if not matches:
             return result(Status.UNKNOWN, suggestions=self._suggestions(ranked, visible))
         shown = [m for m in matches if visible(m.fact)]
@@ -154,6 +155,15 @@ class ShowEngine:
         if not chosen:
             return result(Status.LOCKED, more_later=True)
         return result(Status.ANSWERED, facts=tuple(chosen), more_later=more_later)
+
+    def _covers_episodes(self, episodes: frozenset[tuple[int, int]]) -> bool:
+        """Whether the base can speak of every season and episode a question names."""
+        counts = self.show.episode_counts
+        upcoming = max(counts) + 1  # "will there be a season 2" is a fair question
+        return all(
+            (episode == 0 and season == upcoming) or 0 <= episode <= counts.get(season, -1)
+            for season, episode in episodes
+        )
 
     def _latest_states(
         self, entities: frozenset[str], chosen: list[Fact], visible: Callable[[Fact], bool]

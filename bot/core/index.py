@@ -20,6 +20,11 @@ _ANSWER_WEIGHT = 0.6
 _QUESTION_WORD_WEIGHT = 0.4
 _CANDIDATES = 15
 _EPISODE_MENTION = re.compile(r"\b(?:s(?:eason)?\s*(\d{1,3})\s*)?e(?:p|pisode)?\s*(\d{1,3})\b")
+_DIGIT = re.compile(r"\d")
+_SEASON_MENTION = re.compile(r"\bs(?:eason\s*)?(\d{1,3})\b|\b(\d{1,3})(?:st|nd|rd|th)? season\b")
+# Concepts a fact must speak of to answer a question that uses them: a question about the
+# actors is not answered by a fact about the character they play.
+REQUIRED_CONCEPTS = frozenset({"~offscreen"})
 
 
 @dataclass(slots=True)
@@ -28,7 +33,12 @@ class Query:
 
     terms: dict[str, float]
     entities: frozenset[str]
-    unknown_terms: int
+    # (season, episode) pairs the question names; episode 0 when it names only a season.
+    episodes: frozenset[tuple[int, int]] = frozenset()
+
+    @property
+    def required(self) -> frozenset[str]:
+        return REQUIRED_CONCEPTS & self.terms.keys()
 
     @property
     def asks_fate(self) -> bool:
@@ -137,21 +147,27 @@ class FactIndex:
             if mention.entity != SHOW_ENTITY:
                 entities.add(mention.entity)
                 terms[f"@{mention.entity}"] = 1.0
-        unknown = 0
         for position, token in enumerate(tokens):
             if position in covered:
                 continue
             token_terms = terms_of_word(token)
-            if fuzzy and token_terms and not any(t in self._idf for t in token_terms):
-                token_terms = self._correct(token) or token_terms
-                unknown += not any(t in self._idf for t in token_terms)
+            if fuzzy and token_terms:
+                # "govt" means the known concept ~military; its own stem is only noise.
+                known = tuple(t for t in token_terms if t in self._idf)
+                token_terms = known or self._correct(token) or token_terms
             for term in token_terms:
                 terms[term] = 1.0
-        for season, episode in _EPISODE_MENTION.findall(" ".join(tokens)):
-            season = season or (str(self._single_season) if self._single_season else "")
-            if season:
-                terms[f"~s{int(season)}e{int(episode)}"] = 1.0
-        return Query(terms, frozenset(entities), unknown)
+        episodes: set[tuple[int, int]] = set()
+        plain = " ".join(tokens)
+        if _DIGIT.search(plain):  # every mention has a number; most text has none
+            for season, episode in _EPISODE_MENTION.findall(plain):
+                season = season or (str(self._single_season) if self._single_season else "")
+                if season:
+                    episodes.add((int(season), int(episode)))
+                    terms[f"~s{int(season)}e{int(episode)}"] = 1.0
+            for groups in _SEASON_MENTION.findall(plain):
+                episodes.add((int(groups[0] or groups[1]), 0))
+        return Query(terms, frozenset(entities), frozenset(episodes))
 
     def _correct(self, token: str) -> tuple[str, ...]:
         """Map a misspelt word to the closest word the fact base uses, if one is close."""
@@ -180,6 +196,11 @@ class FactIndex:
                 continue
             for position in postings.keys() if about is None else about & postings.keys():
                 recall[position] += weight * postings[position]
+        if query.required:
+            # Dropped before ranking, so facts that cannot answer leave room for ones that can.
+            for position in list(recall):
+                if not query.required <= self._docs[position].weights.keys():
+                    del recall[position]
         top = heapq.nlargest(limit, recall.items(), key=itemgetter(1))
         matches = []
         for position, found in top:

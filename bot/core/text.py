@@ -11,6 +11,7 @@ import snowballstemmer
 _STEMMER = snowballstemmer.stemmer("english")
 _APOSTROPHES = str.maketrans({"’": "'", "‘": "'", "`": "'", "´": "'"})
 _POSSESSIVE = re.compile(r"(\w)'s\b|(\w)s'(?=\s|$)")
+_ORDINAL_SUFFIX = re.compile(r"(?<=\d)(?:st|nd|rd|th)$")
 _WORD = re.compile(r"[0-9a-z\u00c0-\u024f\u3130-\u318f\uac00-\ud7a3]+")
 
 # Fans write the same thing in many ways; these phrases are folded into one word before
@@ -42,6 +43,11 @@ _PHRASES = [
         " romance ",
     ),
     ((" up",), r"\b(?:end|ends|ended|ending) up\b", " fate "),
+    (("hook",), r"\bhook(?:s|ed|ing)? up\b", " romance "),
+    (("rid of",), r"\b(?:get|gets|got|getting) rid of\b", " kill "),
+    # The making of the show, not its story ("where was it filmed", "the actress who plays").
+    (("real life",), r"\bin real life\b", " irl "),
+    (("film",), r"\bwhere\b[^?.!]*\bfilmed\b|\bfilming locations?\b", r" \g<0> irl "),
 ]
 _PHRASE_RULES = [(set(triggers), re.compile(pattern), sub) for triggers, pattern, sub in _PHRASES]
 _TRIGGERS = re.compile("|".join(sorted({re.escape(t) for ts, _, _ in _PHRASES for t in ts})))
@@ -71,7 +77,11 @@ _CONCEPT_WORDS = {
     "~father": "dad dads father fathers papa appa daddy",
     "~mother": "mom moms mum mother mothers mama eomma mommy",
     "~sibling": "brother brothers sister sisters sibling siblings bro sis",
-    "~military": "military army soldier soldiers troops government martiallaw marines forces",
+    "~military": "military army soldier soldiers troops government govt martiallaw marines forces",
+    "~offscreen": """
+        irl actor actors actress actresses cast casting director directed directing
+        screenwriter soundtrack ost salary salaries paid
+    """,
     "~camp": "camp camps quarantine quarantined shelter",
     "~bomb": """
         bomb bombs bombed bombing bombings airstrike airstrikes explosion explosions explode
@@ -146,7 +156,8 @@ STOPWORDS = frozenset(
     then too very also any some all show series netflix episode ep here now still if not no yes
     isnt doesnt didnt wasnt arent does did hey bot pls plz lol omg wait like one s
     yet lmao ppl r u ur ya yeah guys thing things stuff whole kinda gonna wanna im ive
-    finally finished watched watching seen saw out""".split()
+    finally finished watched watching seen saw out something anything up tmrw tomorrow
+    yo fr bruh ngl tbh smh idk btw tho lowkey highkey istg dude literally""".split()
 )
 
 CONCEPT_OF: dict[str, str] = {
@@ -214,6 +225,8 @@ def terms_of_word(word: str) -> tuple[str, ...]:
         return (_QUESTION_WORD_TERMS[word],)
     if word in STOPWORDS:
         return ()
+    if word[0].isdigit():
+        return (_ORDINAL_SUFFIX.sub("", word),)  # "2nd" season is season "2"
     concept = CONCEPT_OF.get(word)
     term = stem(word)
     return (term, concept) if concept else (term,)

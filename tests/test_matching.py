@@ -1,0 +1,81 @@
+"""What the core treats as answerable: questions outside the fact base get "unknown"."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.core.engine import Library, ShowEngine, Status
+from bot.core.progress import Progress
+from tests.helpers import DATA_DIR
+
+FINISHED = Progress(1, 12)  # the last episode: "finished"
+
+
+@pytest.fixture(scope="module")
+def engine() -> ShowEngine:
+    return Library.load(DATA_DIR).get("all-of-us-are-dead")
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "what happens in season 3",
+        "how does the walking dead season 11 end",
+        "what happens in episode 13",
+        "recap s1e14 pls",
+    ],
+)
+def test_seasons_and_episodes_the_show_lacks_are_unknown(engine, question) -> None:
+    assert engine.answer(question, FINISHED).status is Status.UNKNOWN
+
+
+@pytest.mark.parametrize(
+    ("question", "fact"),
+    [
+        ("will there be a 2nd season", "season-2-setup"),
+        ("what happens in episode 12", "recap-s1e12"),
+    ],
+)
+def test_the_next_season_and_real_episodes_are_still_answered(engine, question, fact) -> None:
+    answer = engine.answer(question, FINISHED)
+    assert answer.status is Status.ANSWERED
+    assert fact in [f.id for f in answer.facts]
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "how much did the actor who plays cheongsan get paid",
+        "how old is the actress who plays onjo in real life",
+        "where was hyosan high actually filmed",
+        "who directed the show",
+    ],
+)
+def test_questions_about_making_the_show_are_not_answered_from_the_story(engine, question) -> None:
+    assert engine.answer(question, FINISHED).status is Status.UNKNOWN
+
+
+def test_filming_inside_the_story_is_still_the_story(engine) -> None:
+    answer = engine.answer("who filmed gwinam killing the principal", Progress(1, 4))
+    assert answer.status is Status.ANSWERED
+    assert "gwi-nam-kills-principal" in [f.id for f in answer.facts]
+
+
+def test_a_name_alone_does_not_make_an_unrelated_question_answerable(engine) -> None:
+    assert engine.answer("what's namra's blood type", FINISHED).status is Status.UNKNOWN
+    about = engine.answer("tell me about namra", FINISHED)
+    assert about.status is Status.ANSWERED
+    assert about.facts[0].id == "who-is-nam-ra"
+
+
+def test_a_known_meaning_outweighs_an_unknown_spelling(engine) -> None:
+    # "govt" is not a word any fact uses, but it means the government, which the facts know.
+    answer = engine.answer("did the govt bomb the school", Progress(1, 11))
+    assert answer.status is Status.ANSWERED
+    assert answer.facts[0].id == "bombing-of-hyosan"
+
+
+def test_chat_filler_does_not_sink_a_question(engine) -> None:
+    answer = engine.answer("yo who started the zombie thing fr", FINISHED)
+    assert answer.status is Status.ANSWERED
+    assert "byeong-chan-confesses" in [f.id for f in answer.facts]
