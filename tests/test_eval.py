@@ -12,10 +12,11 @@ from bot.settings import PROJECT_ROOT
 
 SHARED_EVAL = PROJECT_ROOT.parent / "shared" / "eval"
 CASES = {
-    # The development set, and our own held-out set worded the way fans type (typos, slang,
+    # The development set, and our own held-out sets worded the way fans type (typos, slang,
     # other romanisations); neither may leak, and both must stay accurate.
     "dev": (SHARED_EVAL / "dev-questions.yaml", 0.95),
     "heldout": (PROJECT_ROOT / "tests" / "eval" / "heldout-questions.yaml", 0.9),
+    "heldout-2": (PROJECT_ROOT / "tests" / "eval" / "heldout-2.yaml", 0.9),
 }
 
 
