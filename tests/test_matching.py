@@ -79,3 +79,14 @@ def test_chat_filler_does_not_sink_a_question(engine) -> None:
     answer = engine.answer("yo who started the zombie thing fr", FINISHED)
     assert answer.status is Status.ANSWERED
     assert "byeong-chan-confesses" in [f.id for f in answer.facts]
+
+
+def test_character_view_is_a_timeline_without_repeating_the_role(engine) -> None:
+    gwi_nam = engine.find_character("gwinam", Progress(1, 3))
+    early = engine.describe_character(gwi_nam, Progress(1, 3))
+    assert early.timeline, "what a viewer has seen of him by episode 3"
+    assert all(gwi_nam.role not in fact.answer for fact in early.timeline)
+    assert early.more_later
+    late = engine.describe_character(gwi_nam, Progress(1, 12))
+    assert {"fate"} <= set(late.timeline[-1].topics)
+    assert [f.episode for f in late.timeline] == sorted(f.episode for f in late.timeline)

@@ -212,7 +212,9 @@ class ShowEngine:
     def describe_character(self, character: Character, progress: Progress) -> CharacterView:
         if not self.has_met(character.id, progress):
             raise ValueError("the viewer has not met this character")
-        about = [f for f in self.facts if character.id in f.about]
+        # The derived "who is" fact only repeats the role, which the view already leads with.
+        profile = profile_fact_id(character.id)
+        about = [f for f in self.facts if character.id in f.about and f.id != profile]
         seen = [f for f in about if progress.covers(f.episode.season, f.episode.episode)]
         fates = [f for f in seen if "fate" in f.topics]
         timeline = sorted(fates or seen, key=lambda f: f.episode)
@@ -272,6 +274,10 @@ class ShowEngine:
         return hits[:MAX_CHOICES]
 
 
+def profile_fact_id(character_id: str) -> str:
+    return f"who-is-{character_id}"
+
+
 def derived_facts(show_file: ShowFile) -> list[Fact]:
     """Facts the show file implies: who each character is, and what each episode holds."""
     facts = []
@@ -280,7 +286,7 @@ def derived_facts(show_file: ShowFile) -> list[Fact]:
         questions = [f"who is {name}" for name in latin[:4]] + [f"tell me about {character.name}"]
         facts.append(
             Fact(
-                id=f"who-is-{character.id}",
+                id=profile_fact_id(character.id),
                 episode=character.first_seen,
                 about=[character.id],
                 topics=["who", "character"],
