@@ -90,3 +90,35 @@ def test_character_view_is_a_timeline_without_repeating_the_role(engine) -> None
     late = engine.describe_character(gwi_nam, Progress(1, 12))
     assert {"fate"} <= set(late.timeline[-1].topics)
     assert [f.episode for f in late.timeline] == sorted(f.episode for f in late.timeline)
+
+
+@pytest.mark.parametrize(
+    ("question", "plain"),
+    [
+        (
+            "im on ep 5, does the zombie virus have an official name or nah",
+            "does the virus have a name",
+        ),
+        ("just finished ep 3, is the class president gonna be ok", "is nam-ra ok"),
+        ("남라 살아? 지금 3화 보는 중이야", "남라 살아?"),
+    ],
+)
+def test_saying_how_far_you_are_is_not_part_of_the_question(engine, question, plain) -> None:
+    at = Progress(1, 6)
+    said = engine.answer(question, at)
+    assert said.status is Status.ANSWERED
+    assert said.facts[0] == engine.answer(plain, at).facts[0]
+
+
+def test_a_korean_episode_number_still_names_the_episode(engine) -> None:
+    answer = engine.answer("12화에서 무슨 일이 있었어?", FINISHED)
+    assert answer.status is Status.ANSWERED
+    assert answer.facts[0].id == "recap-s1e12"
+
+
+def test_a_fate_question_about_several_people_answers_for_each(engine) -> None:
+    answer = engine.answer("which of onjo, suhyeok, namra and cheongsan live", FINISHED)
+    latest = {f.id for f in answer.facts if "fate" in f.topics}
+    assert {"on-jo", "su-hyeok", "nam-ra", "cheong-san"} <= {
+        ref for f in answer.facts if f.id in latest for ref in f.about
+    }

@@ -32,6 +32,7 @@ SUGGESTION_THRESHOLD = 0.25
 # hidden best answer; otherwise the reply is "locked" rather than a loosely related fact.
 PARTIAL_RATIO = 0.6
 MAX_FACTS = 3
+MAX_FATES = 6  # people whose fate one question can ask after
 MAX_CHOICES = 25
 
 
@@ -181,10 +182,12 @@ class ShowEngine:
             return chosen, hidden
         stale = {f.id for entity in entities for f in self._fates.get(entity, [])}
         others = [f for f in chosen if f.id not in stale and f not in latest]
+        # "Which of the main four live?" gets each of them, not the first three.
+        limit = max(MAX_FACTS, min(len(latest) + bool(others), MAX_FATES))
         if len(entities) > 1 and others:
             # "Does On-jo end up with Cheong-san?" is about the two of them, not each alone.
-            return [others[0], *latest, *others[1:]][:MAX_FACTS], hidden
-        return [*latest, *others][:MAX_FACTS], hidden
+            return [others[0], *latest, *others[1:]][:limit], hidden
+        return [*latest, *others][:limit], hidden
 
     def _suggestions(self, ranked: list[Match], visible: Callable[[Fact], bool]) -> tuple[str, ...]:
         picks: dict[frozenset[str], str] = {}  # by meaning: "who is On-jo" = "who is Nam On-jo"

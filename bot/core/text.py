@@ -33,8 +33,8 @@ _PHRASES = [
     (("light", "torch"), r"\bflash ?light\b|\btorch\b", " flashlight "),
     (("helicopter", "chopper"), r"\bhelicopters?\b|\bchoppers?\b", " helicopter "),
     (
-        ("end", "finale", "last episode"),
-        r"\b(?:in|at|by) the end\b|\bthe ending\b|\bfinale\b|\blast episode\b",
+        ("end", "finale", "last ep"),
+        r"\b(?:in|at|by) the end\b|\bthe ending\b|\bfinale\b|\blast ep(?:isode)?\b",
         " ending ",
     ),
     (
@@ -45,6 +45,23 @@ _PHRASES = [
     ((" up",), r"\b(?:end|ends|ended|ending) up\b", " fate "),
     (("hook",), r"\bhook(?:s|ed|ing)? up\b", " romance "),
     (("rid of",), r"\b(?:get|gets|got|getting) rid of\b", " kill "),
+    # "I'm on ep 5, ..." tells how far the asker is, which their stored progress already
+    # says; left in, it reads as a question about episode 5.
+    (
+        ("im ", "i am", "finished", "watched", "saw ", "seen", "done with", "got to", "up to"),
+        r"\b(?:(?:im|i am)\s+(?:currently\s+|only\s+|now\s+|just\s+)?"
+        r"(?:on|at|up to|watching|halfway through|through|done with)"
+        r"|(?:i\s+)?(?:just\s+)?(?:finished|watched|saw|seen|done with|got to))"
+        r"\s+(?:the\s+)?(?:ep(?:isode)?s?|e)?\s*\d+\b",
+        " ",
+    ),
+    (
+        ("화",),
+        r"(?:지금\s*)?\d+\s*화\s*(?:까지\s*)?(?:다\s*)?(?:봤는데|봤어|보는\s*중\w*|보는데|보고\s*있\w*)"
+        r"|지금\s*\d+\s*화\w*",
+        " ",
+    ),
+    (("화",), r"(\d+)\s*화", r" ep \1 "),  # "12화에서" = in episode 12
     # The making of the show, not its story ("where was it filmed", "the actress who plays").
     (("real life",), r"\bin real life\b", " irl "),
     (("film",), r"\bwhere\b[^?.!]*\bfilmed\b|\bfilming locations?\b", r" \g<0> irl "),
@@ -104,10 +121,10 @@ _CONCEPT_WORDS = {
     "~roof": "roof rooftop rooftops",
     "~gym": "gym gymnasium",
     "~episodes": "episodes season seasons eps",
-    "~who": "who whom whose",
+    "~who": "who whom whose whos",
     "~why": "why reason",
-    "~how": "how",
-    "~where": "where",
+    "~how": "how hows",
+    "~where": "where wheres",
     "~when": "when",
 }
 # Korean: a word stem as a prefix means the concept ("살았어" = lived, "죽었어" = died).
@@ -122,7 +139,24 @@ _KOREAN_PREFIXES = {
     "왜": "~why",
     "어떻게": "~how",
     "어디": "~where",
+    "결국": "~ending",
+    "마지막": "~ending",
+    "돼": "~fate",
+    "됐": "~fate",
+    "아빠": "~father",
+    "아버지": "~father",
+    "엄마": "~mother",
+    "어머니": "~mother",
+    "동생": "~sibling",
+    "오빠": "~sibling",
+    "누나": "~sibling",
+    "언니": "~sibling",
 }
+# Korean chatter around a question: "really", "now", "spoilers", "so sad", "ㅠㅠ".
+_KOREAN_STOPWORDS = frozenset(
+    """진짜 정말 지금 스포 조심해줘 조심 맞지 맞아 거 거야 근데 너무 슬퍼
+    ㅠㅠ ㅠ ㅋㅋ ㅋㅋㅋ 혹시 그럼 다 무슨 일 일이 에서 있어 있었어 있었어요""".split()
+)
 _KOREAN_PARTICLES = sorted(
     [
         "은",
@@ -157,7 +191,8 @@ STOPWORDS = frozenset(
     isnt doesnt didnt wasnt arent does did hey bot pls plz lol omg wait like one s
     yet lmao ppl r u ur ya yeah guys thing things stuff whole kinda gonna wanna im ive
     finally finished watched watching seen saw out something anything up tmrw tomorrow
-    yo fr bruh ngl tbh smh idk btw tho lowkey highkey istg dude literally""".split()
+    yo fr bruh ngl tbh smh idk btw tho lowkey highkey istg dude literally theres thats
+    again anymore somehow nah fav cant dont wont""".split()
 )
 
 CONCEPT_OF: dict[str, str] = {
@@ -217,6 +252,8 @@ def terms_of_word(word: str) -> tuple[str, ...]:
     """Return the index terms of one word: its stem and any concept it belongs to."""
     if is_hangul(word):
         base = strip_particle(word)
+        if word in _KOREAN_STOPWORDS or base in _KOREAN_STOPWORDS:
+            return ()
         for prefix, concept in _KOREAN_PREFIXES.items():
             if base.startswith(prefix):
                 return (base, concept)
