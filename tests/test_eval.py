@@ -17,6 +17,7 @@ CASES = {
     "dev": (SHARED_EVAL / "dev-questions.yaml", 0.95),
     "heldout": (PROJECT_ROOT / "tests" / "eval" / "heldout-questions.yaml", 0.9),
     "heldout-2": (PROJECT_ROOT / "tests" / "eval" / "heldout-2.yaml", 0.9),
+    "heldout-3": (PROJECT_ROOT / "tests" / "eval" / "heldout-3.yaml", 0.9),
 }
 
 
