@@ -49,6 +49,7 @@ def test_the_next_season_and_real_episodes_are_still_answered(engine, question, 
         "how old is the actress who plays onjo in real life",
         "where was hyosan high actually filmed",
         "who directed the show",
+        "who plays namra",
     ],
 )
 def test_questions_about_making_the_show_are_not_answered_from_the_story(engine, question) -> None:
@@ -122,3 +123,23 @@ def test_a_fate_question_about_several_people_answers_for_each(engine) -> None:
     assert {"on-jo", "su-hyeok", "nam-ra", "cheong-san"} <= {
         ref for f in answer.facts if f.id in latest for ref in f.about
     }
+
+
+def test_a_bare_name_says_who_they_are_then_where_they_stand(engine) -> None:
+    answer = engine.answer("minjae?", Progress(1, 11))
+    ids = [f.id for f in answer.facts]
+    assert ids[0] == "who-is-min-jae"
+    assert "min-jae-fate-e11" in ids  # bitten and turned, the newest state at episode 11
+
+
+@pytest.mark.parametrize(
+    ("question", "fact"),
+    [
+        ("who does namra like", "su-hyeok-nam-ra-kiss"),
+        ("onjo nearly got eaten in the lunch hall, who pulled her out", "cafeteria-rescue"),
+    ],
+)
+def test_everyday_wording_finds_the_fact(engine, question, fact) -> None:
+    answer = engine.answer(question, FINISHED)
+    assert answer.status is Status.ANSWERED
+    assert answer.facts[0].id == fact

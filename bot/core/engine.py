@@ -150,9 +150,13 @@ class ShowEngine:
             chosen = [m.fact for m in shown if m.score >= floor][: MAX_FACTS - 1]
         else:
             chosen = [m.fact for m in shown if m.score >= 0.85 * best.score][:MAX_FACTS]
-        if query.asks_fate and query.entities:
+        # "Is X alive?" and a bare "X?" both want where X stands as of the viewer's episode.
+        if query.entities and (query.asks_fate or query.names_only):
             chosen, hidden_fates = self._latest_states(query.entities, chosen, visible)
             more_later = more_later or hidden_fates
+            if query.names_only:  # who they are first, then where they stand
+                profiles = {profile_fact_id(e) for e in query.entities}
+                chosen.sort(key=lambda fact: fact.id not in profiles)
         if not chosen:
             return result(Status.LOCKED, more_later=True)
         return result(Status.ANSWERED, facts=tuple(chosen), more_later=more_later)

@@ -37,6 +37,11 @@ class Query:
     episodes: frozenset[tuple[int, int]] = frozenset()
 
     @property
+    def names_only(self) -> bool:
+        """Whether the question is nothing but names ("minjae?")."""
+        return bool(self.entities) and all(term.startswith("@") for term in self.terms)
+
+    @property
     def required(self) -> frozenset[str]:
         return REQUIRED_CONCEPTS & self.terms.keys()
 

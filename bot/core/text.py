@@ -44,6 +44,12 @@ _PHRASES = [
     ),
     ((" up",), r"\b(?:end|ends|ended|ending) up\b", " fate "),
     (("hook",), r"\bhook(?:s|ed|ing)? up\b", " romance "),
+    # "like" is filler ("like a bunch"), except as the verb of "who does Nam-ra like".
+    (
+        ("like",),
+        r"\b((?:do|does|did)(?: [\w-]+){1,2}) like\b(?! (?:a|an|the|it|that|this)\b)",
+        r"\1 likes",
+    ),
     (("rid of",), r"\b(?:get|gets|got|getting) rid of\b", " kill "),
     # "I'm on ep 5, ..." tells how far the asker is, which their stored progress already
     # says; left in, it reads as a question about episode 5.
@@ -64,6 +70,8 @@ _PHRASES = [
     (("화",), r"(\d+)\s*화", r" ep \1 "),  # "12화에서" = in episode 12
     # The making of the show, not its story ("where was it filmed", "the actress who plays").
     (("real life",), r"\bin real life\b", " irl "),
+    (("play",), r"\bwho plays\b|\bplayed by\b", " who irl "),
+    (("lunch", "dining"), r"\blunch ?(?:hall|room)\b|\bdining (?:hall|room)\b", " cafeteria "),
     (("film",), r"\bwhere\b[^?.!]*\bfilmed\b|\bfilming locations?\b", r" \g<0> irl "),
 ]
 _PHRASE_RULES = [(set(triggers), re.compile(pattern), sub) for triggers, pattern, sub in _PHRASES]
@@ -120,6 +128,7 @@ _CONCEPT_WORDS = {
     "~zombie": "zombie zombies undead",
     "~roof": "roof rooftop rooftops",
     "~gym": "gym gymnasium",
+    "~cafeteria": "cafeteria cafeterias canteen lunchroom",
     "~episodes": "episodes season seasons eps",
     "~who": "who whom whose whos",
     "~why": "why reason",
