@@ -18,6 +18,7 @@ CASES = {
     "heldout": (PROJECT_ROOT / "tests" / "eval" / "heldout-questions.yaml", 0.9),
     "heldout-2": (PROJECT_ROOT / "tests" / "eval" / "heldout-2.yaml", 0.9),
     "heldout-3": (PROJECT_ROOT / "tests" / "eval" / "heldout-3.yaml", 0.9),
+    "heldout-4": (PROJECT_ROOT / "tests" / "eval" / "heldout-4.yaml", 0.9),
 }
 
 
