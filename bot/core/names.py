@@ -69,11 +69,10 @@ class NameMatcher:
     def find(self, tokens: list[str], *, fuzzy: bool = True) -> list[Mention]:
         """Return non-overlapping mentions, preferring exact and longer matches."""
         exact = self._find_exact(tokens)
+        if not fuzzy:
+            return exact
         covered = {i for mention in exact for i in range(mention.start, mention.end)}
-        unknown = [
-            i for i, t in enumerate(tokens) if i not in covered and t not in self._plain_words
-        ]
-        if not fuzzy or not unknown:
+        if all(i in covered or t in self._plain_words for i, t in enumerate(tokens)):
             # Typos can only hide in words that are neither names nor words the base uses.
             return exact
         found: list[tuple[int, int, Mention]] = []
@@ -101,18 +100,21 @@ class NameMatcher:
         """
         mentions: list[Mention] = []
         start, count = 0, len(tokens)
+        starts_name = self._starts_name
         while start < count:
-            if is_hangul(tokens[start]):
-                mention = self._match(tokens[start : start + 1], start, start + 1, False)
-                mentions.extend([mention] if mention else [])
+            token = tokens[start]
+            starts = starts_name.get(token)
+            if starts is None:
+                starts = (
+                    is_hangul(token) or token in self._prefixes or fold(token) in self._prefixes
+                )
+                starts_name[token] = starts
+            if not starts:
                 start += 1
                 continue
-            token = tokens[start]
-            starts = self._starts_name.get(token)
-            if starts is None:
-                starts = token in self._prefixes or fold(token) in self._prefixes
-                self._starts_name[token] = starts
-            if not starts:
+            if is_hangul(token):
+                mention = self._match([token], start, start + 1, False)
+                mentions.extend([mention] if mention else [])
                 start += 1
                 continue
             best: tuple[int, str] | None = None
