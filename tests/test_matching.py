@@ -30,19 +30,6 @@ def test_seasons_and_episodes_the_show_lacks_are_unknown(engine, question) -> No
 
 
 @pytest.mark.parametrize(
-    ("question", "fact"),
-    [
-        ("will there be a 2nd season", "season-2-setup"),
-        ("what happens in episode 12", "recap-s1e12"),
-    ],
-)
-def test_the_next_season_and_real_episodes_are_still_answered(engine, question, fact) -> None:
-    answer = engine.answer(question, FINISHED)
-    assert answer.status is Status.ANSWERED
-    assert fact in [f.id for f in answer.facts]
-
-
-@pytest.mark.parametrize(
     "question",
     [
         "how much did the actor who plays cheongsan get paid",
@@ -135,6 +122,9 @@ def test_a_bare_name_says_who_they_are_then_where_they_stand(engine) -> None:
 @pytest.mark.parametrize(
     ("question", "fact"),
     [
+        # The next season and the show's real episodes stay fair questions.
+        ("will there be a 2nd season", "season-2-setup"),
+        ("what happens in episode 12", "recap-s1e12"),
         ("who does namra like", "su-hyeok-nam-ra-kiss"),
         ("onjo nearly got eaten in the lunch hall, who pulled her out", "cafeteria-rescue"),
     ],
