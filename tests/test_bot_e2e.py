@@ -294,6 +294,10 @@ async def test_ask_without_progress_answers_as_not_started(
     assert "/progress set" in reply.content
     assert later_words(reply.content) == []
     assert await storage.get_progress(alice, SHOW) is None
+    # /character too: knowing nobody yet is explained, not a dead end.
+    character = await run(double, "character", {"name": "Nam-ra"})
+    assert_safe(character)
+    assert "/progress set" in character.content
 
 
 # -- 4. autocomplete -----------------------------------------------------------------------------

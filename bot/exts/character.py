@@ -9,6 +9,7 @@ from discord.ext import commands
 from bot.core.progress import NOT_STARTED
 from bot.core.render import render_character, render_unknown_character
 from bot.exts._common import (
+    SET_PROGRESS_TIP,
     autocomplete_show,
     choices,
     reply,
@@ -30,9 +31,12 @@ class Characters(commands.Cog):
         progress = stored or NOT_STARTED
         found = engine.find_character(name, progress)
         if found is None:
-            await reply(interaction, render_unknown_character(engine.show, progress))
-            return
-        await reply(interaction, render_character(engine.describe_character(found, progress)))
+            content = render_unknown_character(engine.show, progress)
+        else:
+            content = render_character(engine.describe_character(found, progress))
+        if stored is None:
+            content = f"{content}\n{SET_PROGRESS_TIP}"
+        await reply(interaction, content)
 
     @character.autocomplete("name")
     async def _names(
