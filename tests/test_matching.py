@@ -127,6 +127,10 @@ def test_a_bare_name_says_who_they_are_then_where_they_stand(engine) -> None:
         ("what happens in episode 12", "recap-s1e12"),
         ("who does namra like", "su-hyeok-nam-ra-kiss"),
         ("onjo nearly got eaten in the lunch hall, who pulled her out", "cafeteria-rescue"),
+        ("who wouldnt unlock the roof door when the heli showed up", "cheol-su-locks-roof"),
+        ("namra x suhyeok endgame??", "su-hyeok-nam-ra-kiss"),
+        ("whose name tag was in the rubble", "cheong-san-fate-e12"),
+        ("who's alive at the end, no spoilers pls jk spoil me", "six-survivors"),
     ],
 )
 def test_everyday_wording_finds_the_fact(engine, question, fact) -> None:

@@ -31,7 +31,13 @@ _PHRASES = [
     (("fire",), r"\bcamp ?fire\b|\bbonfire\b", " campfire "),
     (("tag",), r"\bname ?tag\b", " nametag "),
     (("light", "torch"), r"\bflash ?light\b|\btorch\b", " flashlight "),
-    (("helicopter", "chopper"), r"\bhelicopters?\b|\bchoppers?\b", " helicopter "),
+    (("heli", "chopper"), r"\bheli(?:copter)?s?\b|\bchoppers?\b", " helicopter "),
+    (("show",), r"\bshow(?:s|ed|ing)? up\b", " arrive "),
+    # Shipping talk: "namra x suhyeok endgame?"
+    ((" x ",), r"(?<=\w) x (?=\w)", " and romance "),
+    (("endgame",), r"\bendgame\b", " romance ending "),
+    (("deal",), r"\bwhats? (?:is )?the deal (?:with|w)\b", " "),
+    (("spoil",), r"\b(?:no |dont |don't )?spoil(?:er|ers)?(?: me)?\b", " "),
     (
         ("end", "finale", "last ep"),
         r"\b(?:in|at|by) the end\b|\bthe ending\b|\bfinale\b|\blast ep(?:isode)?\b",
@@ -128,6 +134,7 @@ _CONCEPT_WORDS = {
     "~zombie": "zombie zombies undead",
     "~roof": "roof rooftop rooftops",
     "~gym": "gym gymnasium",
+    "~ruins": "ruins rubble wreckage debris ashes",
     "~cafeteria": "cafeteria cafeterias canteen lunchroom",
     "~episodes": "episodes season seasons eps",
     "~who": "who whom whose whos",
@@ -201,7 +208,7 @@ STOPWORDS = frozenset(
     yet lmao ppl r u ur ya yeah guys thing things stuff whole kinda gonna wanna im ive
     finally finished watched watching seen saw out something anything up tmrw tomorrow
     yo fr bruh ngl tbh smh idk btw tho lowkey highkey istg dude literally theres thats
-    again anymore somehow nah fav cant dont wont""".split()
+    again anymore somehow nah fav cant dont wont wouldnt couldnt shouldnt jk""".split()
 )
 
 CONCEPT_OF: dict[str, str] = {
