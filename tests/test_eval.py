@@ -19,6 +19,7 @@ CASES = {
     "heldout-2": (PROJECT_ROOT / "tests" / "eval" / "heldout-2.yaml", 0.9),
     "heldout-3": (PROJECT_ROOT / "tests" / "eval" / "heldout-3.yaml", 0.9),
     "heldout-4": (PROJECT_ROOT / "tests" / "eval" / "heldout-4.yaml", 0.9),
+    "heldout-5": (PROJECT_ROOT / "tests" / "eval" / "heldout-5.yaml", 0.9),
 }
 
 
