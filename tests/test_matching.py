@@ -131,6 +131,11 @@ def test_a_bare_name_says_who_they_are_then_where_they_stand(engine) -> None:
         ("namra x suhyeok endgame??", "su-hyeok-nam-ra-kiss"),
         ("whose name tag was in the rubble", "cheong-san-fate-e12"),
         ("who's alive at the end, no spoilers pls jk spoil me", "six-survivors"),
+        # Irregular past tenses meet the present-tense answers ("gives birth", "lights").
+        ("who gave birth in the bathroom", "hee-su-birth"),
+        ("who lit the flares", "so-ju-sacrifice"),
+        # No paraphrase says it, but the answer holds the whole question.
+        ("who fell into the elevator shaft", "gwi-nam-fate-e11"),
     ],
 )
 def test_everyday_wording_finds_the_fact(engine, question, fact) -> None:

@@ -22,6 +22,9 @@ from bot.core.text import words
 # Past this many characters a question is only noise for matching, and slow to scan.
 MAX_QUESTION_CHARS = 400
 ANSWER_THRESHOLD = 0.45
+# A fact whose answer holds most of the question answers it, even when none of its
+# paraphrases is worded like it ("who fell into the elevator shaft").
+STRONG_RECALL = 0.6
 # A question that names nobody must be mostly about something the base knows: "is Squid
 # Game season 2 out" shares "season 2" with a fact, but most of it is about another show.
 MIN_RECALL_WITHOUT_NAMES = 0.4
@@ -144,7 +147,11 @@ class ShowEngine:
             return result(Status.UNKNOWN)
         ranked = self.index.search(query)  # only facts about the people named, if any
         min_recall = MIN_RECALL_WITH_NAMES if query.entities else MIN_RECALL_WITHOUT_NAMES
-        matches = [m for m in ranked if m.score >= ANSWER_THRESHOLD and m.recall >= min_recall]
+        matches = [
+            m
+            for m in ranked
+            if (m.score >= ANSWER_THRESHOLD or m.recall >= STRONG_RECALL) and m.recall >= min_recall
+        ]
         if not matches:
             return result(Status.UNKNOWN, suggestions=self._suggestions(ranked, visible))
         shown = [m for m in matches if visible(m.fact)]

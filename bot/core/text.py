@@ -211,6 +211,71 @@ STOPWORDS = frozenset(
     again anymore somehow nah fav cant dont wont wouldnt couldnt shouldnt jk""".split()
 )
 
+# Answers are written in the present ("Hee-su gives birth") and fans ask in the past ("who
+# gave birth"); the stemmer folds -ed but not irregular verbs.
+_IRREGULAR_VERBS = {
+    form: base
+    for base, forms in {
+        "give": "gave given",
+        "take": "took taken",
+        "run": "ran",
+        "come": "came",
+        "eat": "ate eaten",
+        "bite": "bit bitten",
+        "throw": "threw thrown",
+        "fall": "fell fallen",
+        "hide": "hid hidden",
+        "tell": "told",
+        "know": "knew known",
+        "meet": "met",
+        "keep": "kept",
+        "bring": "brought",
+        "think": "thought",
+        "catch": "caught",
+        "fight": "fought",
+        "shoot": "shot",
+        "steal": "stole stolen",
+        "break": "broke broken",
+        "choose": "chose chosen",
+        "drive": "drove driven",
+        "fly": "flew flown",
+        "forget": "forgot forgotten",
+        "grow": "grew grown",
+        "hold": "held",
+        "lead": "led",
+        "lose": "lost",
+        "say": "said",
+        "send": "sent",
+        "sit": "sat",
+        "speak": "spoke spoken",
+        "stand": "stood",
+        "strike": "struck",
+        "teach": "taught",
+        "tear": "tore torn",
+        "wake": "woke woken",
+        "write": "wrote written",
+        "win": "won",
+        "begin": "began begun",
+        "become": "became",
+        "find": "found",
+        "make": "made",
+        "leave": "left",
+        "flee": "fled",
+        "feel": "felt",
+        "hear": "heard",
+        "light": "lit",
+        "hang": "hung",
+        "shake": "shook shaken",
+        "stick": "stuck",
+        "bleed": "bled",
+        "build": "built",
+        "burn": "burnt",
+        "seek": "sought",
+        "slay": "slew slain",
+    }.items()
+    for form in forms.split()
+}
+
 CONCEPT_OF: dict[str, str] = {
     word: concept for concept, words in _CONCEPT_WORDS.items() for word in words.split()
 }
@@ -280,6 +345,7 @@ def terms_of_word(word: str) -> tuple[str, ...]:
         return ()
     if word[0].isdigit():
         return (_ORDINAL_SUFFIX.sub("", word),)  # "2nd" season is season "2"
+    word = _IRREGULAR_VERBS.get(word, word)
     concept = CONCEPT_OF.get(word)
     term = stem(word)
     return (term, concept) if concept else (term,)
