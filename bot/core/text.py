@@ -150,6 +150,8 @@ _KOREAN_PREFIXES = {
     "생존": "~fate",
     "좀비": "~zombie",
     "물렸": "~bite",
+    "물려": "~bite",
+    "반좀비": "~halfbie",
     "누가": "~who",
     "누구": "~who",
     "왜": "~why",
