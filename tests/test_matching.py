@@ -6,7 +6,8 @@ import pytest
 
 from bot.core.engine import Library, ShowEngine, Status
 from bot.core.progress import Progress
-from tests.helpers import DATA_DIR
+from bot.core.render import render_answer
+from tests.helpers import DATA_DIR, split_spoilers
 
 FINISHED = Progress(1, 12)  # the last episode: "finished"
 
@@ -142,3 +143,18 @@ def test_everyday_wording_finds_the_fact(engine, question, fact) -> None:
     answer = engine.answer(question, FINISHED)
     assert answer.status is Status.ANSWERED
     assert answer.facts[0].id == fact
+
+
+def test_when_questions_are_answered_with_the_episode_inside_the_spoiler(engine) -> None:
+    answer = engine.answer("what episode does cheongsan die", FINISHED)
+    assert answer.dated
+    assert answer.facts[0].id == "cheong-san-fate-e11"  # the event, not his latest state
+    text = render_answer(answer)
+    inside, outside, balanced = split_spoilers(text)
+    assert balanced
+    assert "S1E11: Cheong-san dies" in inside
+    assert "S1E11" not in outside
+    # Before episode 11 the same question dates only what the viewer has seen.
+    early = engine.answer("what episode does cheongsan die", Progress(1, 9))
+    assert all(f.episode <= Progress(1, 9) for f in early.facts)
+    assert "S1E11" not in render_answer(early)

@@ -57,6 +57,8 @@ class Answer:
     more_later: bool = False
     revealed: bool = False
     suggestions: tuple[str, ...] = ()
+    # "When does X die?": each fact is shown with the episode that reveals it.
+    dated: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -162,8 +164,9 @@ class ShowEngine:
             chosen = [m.fact for m in shown if m.score >= floor][: MAX_FACTS - 1]
         else:
             chosen = [m.fact for m in shown if m.score >= 0.85 * best.score][:MAX_FACTS]
-        # "Is X alive?" and a bare "X?" both want where X stands as of the viewer's episode.
-        if query.entities and (query.asks_fate or query.names_only):
+        # "Is X alive?" and a bare "X?" both want where X stands as of the viewer's episode;
+        # "when does X die?" wants the event itself, dated.
+        if query.entities and (query.asks_fate or query.names_only) and not query.asks_when:
             chosen, hidden_fates = self._latest_states(query.entities, chosen, visible)
             more_later = more_later or hidden_fates
             if query.names_only:  # who they are first, then where they stand
@@ -171,7 +174,9 @@ class ShowEngine:
                 chosen.sort(key=lambda fact: fact.id not in profiles)
         if not chosen:
             return result(Status.LOCKED, more_later=True)
-        return result(Status.ANSWERED, facts=tuple(chosen), more_later=more_later)
+        return result(
+            Status.ANSWERED, facts=tuple(chosen), more_later=more_later, dated=query.asks_when
+        )
 
     def _covers_episodes(self, episodes: frozenset[tuple[int, int]]) -> bool:
         """Whether the base can speak of every season and episode a question names."""

@@ -37,6 +37,10 @@ class Query:
     episodes: frozenset[tuple[int, int]] = frozenset()
 
     @property
+    def asks_when(self) -> bool:
+        return "~when" in self.terms
+
+    @property
     def names_only(self) -> bool:
         """Whether the question is nothing but names ("minjae?")."""
         return bool(self.entities) and all(term.startswith("@") for term in self.terms)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from bot.core.engine import Answer, CharacterView, RecapView, Status
 from bot.core.progress import Progress, last_episode
-from bot.core.schema import ShowInfo
+from bot.core.schema import Fact, ShowInfo
 from bot.core.text import escape_markdown
 
 MESSAGE_LIMIT = 2000
@@ -45,6 +45,11 @@ def fit(blocks: list[str], footer: list[str], limit: int = MESSAGE_LIMIT) -> str
     return "\n".join([*kept, *footer])[:limit]
 
 
+def _dated(fact: Fact) -> str:
+    # Inside the spoiler bars: which episode something happens in is itself a spoiler.
+    return f"{fact.episode}: {fact.answer}" if fact.episode.started else fact.answer
+
+
 def render_answer(answer: Answer, *, question: str | None = None) -> str:
     """Render an answer; `question`, when given, is echoed inside spoiler tags (public replies)."""
     blocks: list[str] = []
@@ -53,7 +58,9 @@ def render_answer(answer: Answer, *, question: str | None = None) -> str:
         blocks.append(f"Question: {spoiler(echo)}")
     footer = [progress_line(answer.progress, revealed=answer.revealed)]
     if answer.status is Status.ANSWERED:
-        blocks.extend(spoiler(fact.answer) for fact in answer.facts)
+        blocks.extend(
+            spoiler(_dated(fact) if answer.dated else fact.answer) for fact in answer.facts
+        )
         if not answer.revealed and not _finished(answer.show, answer.progress):
             footer.insert(0, AS_OF_NOTE)
     elif answer.status is Status.LOCKED:

@@ -31,6 +31,8 @@ _PHRASES = [
     (("fire",), r"\bcamp ?fire\b|\bbonfire\b", " campfire "),
     (("tag",), r"\bname ?tag\b", " nametag "),
     (("light", "torch"), r"\bflash ?light\b|\btorch\b", " flashlight "),
+    # "What episode does Cheong-san die?" asks when.
+    (("episode", " ep"), r"\b(?:what|which) ep(?:isode)?\b(?!s)", " when "),
     (("heli", "chopper"), r"\bheli(?:copter)?s?\b|\bchoppers?\b", " helicopter "),
     (("show",), r"\bshow(?:s|ed|ing)? up\b", " arrive "),
     # Shipping talk: "namra x suhyeok endgame?"
