@@ -25,6 +25,7 @@ EXTENSIONS = (
     "bot.exts.recap",
     "bot.exts.privacy",
     "bot.exts.server",
+    "bot.exts.help",
 )
 
 

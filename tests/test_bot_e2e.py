@@ -213,7 +213,7 @@ async def test_commands_sync_with_the_right_options(double: DiscordDouble, bot: 
     assert server["dm_permission"] is False
     assert {o["name"] for o in server["options"]} == {"settings", "set"}
 
-    for public_command in ("ask", "progress", "character", "recap", "forget"):
+    for public_command in ("ask", "progress", "character", "recap", "forget", "help"):
         synced = double.synced_command(public_command)
         assert synced is not None and synced["default_member_permissions"] is None
 
@@ -283,6 +283,18 @@ async def test_early_viewer_gets_no_spoiler_unless_revealing(
     assert later_words(revealed.content), revealed.content
     assert later_words(visible(revealed.content)) == []
     assert "may spoil" in revealed.content
+
+
+async def test_help_lists_the_commands_and_the_users_progress(
+    double: DiscordDouble, bot: SpoilerBot
+) -> None:
+    before = await run(double, "help")
+    assert_safe(before)
+    assert "/progress set" in before.content and "/ask" in before.content
+    assert "All of Us Are Dead: not set yet" in before.content
+    await set_progress(double, "S1E4")
+    after = await run(double, "help")
+    assert "All of Us Are Dead: up to S1E4" in after.content
 
 
 async def test_ask_without_progress_answers_as_not_started(
