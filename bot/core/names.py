@@ -9,7 +9,7 @@ from typing import NamedTuple
 
 from rapidfuzz import fuzz, process
 
-from bot.core.text import STOPWORDS, is_hangul, strip_particle, words
+from bot.core.text import CONCEPT_OF, STOPWORDS, is_hangul, stem, strip_particle, words
 
 # Korean names come out of Latin letters in several ways (Su-hyeok, Soo-hyuk; Gyeong-su,
 # Kyung-soo). Folding vowel and consonant variants lets those spellings meet.
@@ -57,6 +57,7 @@ class NameMatcher:
         self._starts_name: dict[str, bool] = {}
         name_tokens = {t for key in self._exact for t in re.findall(r"\w+", key)}
         self._plain_words = frozenset(set(vocabulary) - name_tokens) | STOPWORDS
+        self._plain_stems = frozenset(stem(word) for word in self._plain_words)
 
     def entity_for(self, text: str, *, fuzzy: bool = True) -> str | None:
         """Return the entity a whole text names (a name typed into an option), if any."""
@@ -72,7 +73,7 @@ class NameMatcher:
         if not fuzzy:
             return exact
         covered = {i for mention in exact for i in range(mention.start, mention.end)}
-        if all(i in covered or t in self._plain_words for i, t in enumerate(tokens)):
+        if all(i in covered or self._is_plain(t) for i, t in enumerate(tokens)):
             # Typos can only hide in words that are neither names nor words the base uses.
             return exact
         found: list[tuple[int, int, Mention]] = []
@@ -134,6 +135,10 @@ class NameMatcher:
             start = best[0]
         return mentions
 
+    def _is_plain(self, token: str) -> bool:
+        """Whether a word is an ordinary word, so no typo of a name ("teachers" is no "archer")."""
+        return token in self._plain_words or token in CONCEPT_OF or stem(token) in self._plain_stems
+
     def _match(self, span: list[str], start: int, end: int, fuzzy: bool) -> Mention | None:
         if len(span) == 1 and is_hangul(span[0]):
             entity = self._exact.get(span[0]) or self._exact.get(strip_particle(span[0]))
@@ -148,9 +153,9 @@ class NameMatcher:
         entity = self._folded.get(folded)
         if entity:
             return Mention(entity, start, end, True)
-        if not fuzzy or len(key) < 4 or (len(span) == 1 and span[0] in self._plain_words):
+        if not fuzzy or len(key) < 4 or (len(span) == 1 and self._is_plain(span[0])):
             return None
-        if any(token in self._plain_words and len(token) > 3 for token in span):
+        if any(len(token) > 3 and self._is_plain(token) for token in span):
             return None
         cutoff = 80 if len(folded) >= 5 else 87
         best = process.extractOne(folded, self._fuzzy_keys, scorer=fuzz.ratio, score_cutoff=cutoff)
