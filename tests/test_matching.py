@@ -168,3 +168,28 @@ def test_ordinary_words_are_not_mistaken_for_names(engine, question) -> None:
     # "teachers" is a few letters from "the archer" (Ha-ri); reading it as her would lock
     # early viewers out, or answer about the wrong person.
     assert engine.index.analyse(question).entities == frozenset()
+
+
+@pytest.mark.parametrize(
+    ("question", "fact"),
+    [
+        ("what is the show about", "show-overview"),
+        ("whats all of us are dead about", "show-overview"),
+        ("is it scary?? 👀", "show-overview"),
+        ("where does the show take place", "setting-hyosan-high"),
+    ],
+)
+def test_someone_who_has_not_started_can_ask_about_the_premise(engine, question, fact) -> None:
+    answer = engine.answer(question, Progress())
+    assert answer.status is Status.ANSWERED
+    assert answer.facts[0].id == fact
+
+
+def test_last_episode_means_the_viewers_last_one_and_the_last_episode_the_finale(engine) -> None:
+    mine = engine.answer("remind me what happened last episode", Progress(1, 8))
+    assert mine.facts[0].id == "recap-s1e8"
+    finale = engine.answer("finale recap?", FINISHED)
+    assert finale.facts[0].id == "recap-s1e12"
+    # "The last episode" is the finale: hidden at episode 8, and not episode 8's recap either.
+    early = engine.answer("what happens in the last episode", Progress(1, 8))
+    assert not {"recap-s1e8", "recap-s1e12"} & {f.id for f in early.facts}

@@ -15,7 +15,7 @@ from rapidfuzz import fuzz, process
 from bot.core.factbase import read_library
 from bot.core.index import SHOW_ENTITY, FactIndex, Match
 from bot.core.names import NameMatcher
-from bot.core.progress import Progress, parse_progress, valid_range
+from bot.core.progress import Progress, last_episode, parse_progress, valid_range
 from bot.core.schema import Character, EpisodeRecap, Fact, ShowFile, ShowInfo
 from bot.core.text import words
 
@@ -143,6 +143,8 @@ class ShowEngine:
             return Answer(status, self.show, progress, revealed=reveal, **kwargs)
 
         query = self.index.analyse(question)
+        if query.last_watched and progress.started:
+            query.terms[f"~{progress.label().lower()}"] = 1.0
         if not reveal and any(not self.has_met(e, progress) for e in query.entities):
             return result(Status.LOCKED, more_later=True)
         if not self._covers_episodes(query.episodes):
@@ -334,8 +336,10 @@ def derived_facts(show_file: ShowFile) -> list[Fact]:
                 source="character list",
             )
         )
+    finale = last_episode(show_file.show)
     for recap in show_file.show.recaps:
         number = recap.episode.episode
+        finale_questions = ["finale recap", "what happens in the finale"]
         facts.append(
             Fact(
                 id=f"recap-{recap.episode.label().lower()}",
@@ -347,6 +351,7 @@ def derived_facts(show_file: ShowFile) -> list[Fact]:
                     f"what happens in episode {number}",
                     f"episode {number} recap",
                     f"summary of {recap.episode.label()}",
+                    *(finale_questions if recap.episode == finale else []),
                 ],
             )
         )

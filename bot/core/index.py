@@ -13,7 +13,14 @@ from rapidfuzz import fuzz, process
 
 from bot.core.names import NameMatcher
 from bot.core.schema import Fact
-from bot.core.text import QUESTION_WORDS, STOPWORDS, terms_of_word, words
+from bot.core.text import (
+    LAST_WATCHED,
+    QUESTION_WORDS,
+    SHOW_CONCEPT,
+    STOPWORDS,
+    terms_of_word,
+    words,
+)
 
 SHOW_ENTITY = "show"
 _ANSWER_WEIGHT = 0.6
@@ -35,6 +42,8 @@ class Query:
     entities: frozenset[str]
     # (season, episode) pairs the question names; episode 0 when it names only a season.
     episodes: frozenset[tuple[int, int]] = frozenset()
+    # "What happened last episode?": the viewer's own latest, which only the engine knows.
+    last_watched: bool = False
 
     @property
     def asks_when(self) -> bool:
@@ -117,7 +126,8 @@ class FactIndex:
 
     def _weight(self, term: str) -> float:
         base = self._idf.get(term, self._unknown_idf)
-        return base * _QUESTION_WORD_WEIGHT if term in QUESTION_WORDS else base
+        light = term in QUESTION_WORDS or term == SHOW_CONCEPT
+        return base * _QUESTION_WORD_WEIGHT if light else base
 
     def _make_doc(self, fact: Fact) -> _Doc:
         weights: dict[str, float] = {}
@@ -153,11 +163,17 @@ class FactIndex:
         covered: set[int] = set()
         for mention in mentions:
             covered.update(range(mention.start, mention.end))
-            if mention.entity != SHOW_ENTITY:
+            if mention.entity == SHOW_ENTITY:
+                terms[SHOW_CONCEPT] = 1.0
+            else:
                 entities.add(mention.entity)
                 terms[f"@{mention.entity}"] = 1.0
+        last_watched = False
         for position, token in enumerate(tokens):
             if position in covered:
+                continue
+            if token == LAST_WATCHED:
+                last_watched = True
                 continue
             token_terms = terms_of_word(token)
             if fuzzy and token_terms:
@@ -176,7 +192,7 @@ class FactIndex:
                     terms[f"~s{int(season)}e{int(episode)}"] = 1.0
             for groups in _SEASON_MENTION.findall(plain):
                 episodes.add((int(groups[0] or groups[1]), 0))
-        return Query(terms, frozenset(entities), frozenset(episodes))
+        return Query(terms, frozenset(entities), frozenset(episodes), last_watched)
 
     def _correct(self, token: str) -> tuple[str, ...]:
         """Map a misspelt word to the closest word the fact base uses, if one is close."""

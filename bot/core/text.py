@@ -31,6 +31,15 @@ _PHRASES = [
     (("fire",), r"\bcamp ?fire\b|\bbonfire\b", " campfire "),
     (("tag",), r"\bname ?tag\b", " nametag "),
     (("light", "torch"), r"\bflash ?light\b|\btorch\b", " flashlight "),
+    # "What is the show about?": the show itself, as its title would say.
+    (("show", "series"), r"\b(?:the|this|that) (?:show|series)\b", " thisshow "),
+    # "What happened last episode?" means the one the viewer watched last; "the last
+    # episode" (the finale) is left to the ending rule below.
+    (
+        ("last ep", "previous ep", "latest ep"),
+        r"(?<!the )\b(?:last|previous|latest) ep(?:isode)?\b",
+        " lastwatched ",
+    ),
     # "What episode does Cheong-san die?" asks when.
     (("episode", " ep"), r"\b(?:what|which) ep(?:isode)?\b(?!s)", " when "),
     (("heli", "chopper"), r"\bheli(?:copter)?s?\b|\bchoppers?\b", " helicopter "),
@@ -120,7 +129,7 @@ _CONCEPT_WORDS = {
     "~sibling": "brother brothers sister sisters sibling siblings bro sis",
     "~military": "military army soldier soldiers troops government govt martiallaw marines forces",
     "~offscreen": """
-        irl actor actors actress actresses cast casting director directed directing
+        irl actor actors actress actresses director directed directing
         screenwriter soundtrack ost salary salaries paid
     """,
     "~camp": "camp camps quarantine quarantined shelter",
@@ -151,6 +160,8 @@ _CONCEPT_WORDS = {
     "~ruins": "ruins rubble wreckage debris ashes",
     "~cafeteria": "cafeteria cafeterias canteen lunchroom",
     "~episodes": "episodes season seasons eps",
+    "~tone": "scary scare scared scares horror gory gore tense intense violent creepy",
+    "~show": "thisshow",
     "~who": "who whom whose whos",
     "~why": "why reason",
     "~how": "how hows",
@@ -296,6 +307,9 @@ CONCEPT_OF: dict[str, str] = {
     word: concept for concept, words in _CONCEPT_WORDS.items() for word in words.split()
 }
 QUESTION_WORDS = frozenset({"~who", "~why", "~how", "~where", "~when"})
+SHOW_CONCEPT = "~show"  # the show itself: its title, or "the show"
+# Put in place of "last episode" by normalisation; the engine reads it as the viewer's own.
+LAST_WATCHED = "lastwatched"
 
 
 def normalize(text: str) -> str:
@@ -368,7 +382,9 @@ def terms_of_word(word: str) -> tuple[str, ...]:
 
 
 _QUESTION_WORD_TERMS = {
-    word: concept for word, concept in CONCEPT_OF.items() if concept in QUESTION_WORDS
+    word: concept
+    for word, concept in CONCEPT_OF.items()
+    if concept in QUESTION_WORDS or concept == SHOW_CONCEPT
 }
 
 
