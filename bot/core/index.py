@@ -8,6 +8,7 @@ import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 from operator import itemgetter, mul
+from typing import NamedTuple
 
 from rapidfuzz import fuzz, process
 
@@ -67,8 +68,9 @@ class Query:
         return bool(state) and not QUESTION_WORDS & self.terms.keys()
 
 
-@dataclass(frozen=True, slots=True)
-class Match:
+class Match(NamedTuple):
+    """One fact's fit to a question (a tuple: many are made per question, and cheaply)."""
+
     fact: Fact
     score: float
     recall: float = 0.0  # share of the question's weight the fact covers
