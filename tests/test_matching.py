@@ -38,6 +38,7 @@ def test_seasons_and_episodes_the_show_lacks_are_unknown(engine, question) -> No
         "where was hyosan high actually filmed",
         "who directed the show",
         "who plays namra",
+        "where did they film the school scenes",
     ],
 )
 def test_questions_about_making_the_show_are_not_answered_from_the_story(engine, question) -> None:
@@ -140,6 +141,8 @@ def test_a_bare_name_says_who_they_are_then_where_they_stand(engine) -> None:
         ("are the zombies attracted to sound?", "speaker-feedback-lure"),
         ("when did netflix drop the show", "show-release"),
         ("who came up w the word hambie lol", "half-zombie-names"),
+        # "On-jo's bestie" is I-sak, as "On-jo's dad" is So-ju: a nickname, not On-jo.
+        ("on-jo's bestie... what happened to her", "i-sak-turns"),
     ],
 )
 def test_everyday_wording_finds_the_fact(engine, question, fact) -> None:

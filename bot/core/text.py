@@ -95,7 +95,7 @@ _PHRASES = [
     (("real life",), r"\bin real life\b", " irl "),
     (("play",), r"\bwho plays\b|\bplayed by\b", " who irl "),
     (("lunch", "dining"), r"\blunch ?(?:hall|room)\b|\bdining (?:hall|room)\b", " cafeteria "),
-    (("film",), r"\bwhere\b[^?.!]*\bfilmed\b|\bfilming locations?\b", r" \g<0> irl "),
+    (("film",), r"\bwhere\b[^?.!]*\bfilm(?:ed)?\b|\bfilming locations?\b", r" \g<0> irl "),
 ]
 _PHRASE_RULES = [(set(triggers), re.compile(pattern), sub) for triggers, pattern, sub in _PHRASES]
 # Tested one by one: one regex over all of them finds no trigger that overlaps another
@@ -160,6 +160,7 @@ _CONCEPT_WORDS = {
     "~ruins": "ruins rubble wreckage debris ashes",
     "~cafeteria": "cafeteria cafeterias canteen lunchroom",
     "~episodes": "episodes season seasons eps",
+    "~film": "film films filmed filming record records recorded recording video videos",
     "~tone": "scary scare scared scares horror gory gore tense intense violent creepy",
     "~show": "thisshow",
     "~who": "who whom whose whos",
@@ -235,7 +236,8 @@ STOPWORDS = frozenset(
     yet lmao ppl r u ur ya yeah guys thing things stuff whole kinda gonna wanna im ive
     finally finished watched watching seen saw out something anything up tmrw tomorrow
     yo fr bruh ngl tbh smh idk btw tho lowkey highkey istg dude literally theres thats
-    again anymore somehow nah fav cant dont wont wouldnt couldnt shouldnt jk w getting""".split()
+    again anymore somehow nah fav cant dont wont wouldnt couldnt shouldnt jk w getting
+    scene""".split()
 )
 
 # Answers are written in the present ("Hee-su gives birth") and fans ask in the past ("who
