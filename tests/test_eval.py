@@ -22,6 +22,7 @@ CASES = {
     "heldout-5": (PROJECT_ROOT / "tests" / "eval" / "heldout-5.yaml", 0.9),
     "heldout-6": (PROJECT_ROOT / "tests" / "eval" / "heldout-6.yaml", 0.9),
     "heldout-7": (PROJECT_ROOT / "tests" / "eval" / "heldout-7.yaml", 0.9),
+    "heldout-8": (PROJECT_ROOT / "tests" / "eval" / "heldout-8.yaml", 0.9),
     # Written to make the bot leak; the leak count is what matters.
     "redteam": (PROJECT_ROOT / "tests" / "eval" / "redteam.yaml", 0.9),
 }
