@@ -196,3 +196,28 @@ def test_last_episode_means_the_viewers_last_one_and_the_last_episode_the_finale
     # "The last episode" is the finale: hidden at episode 8, and not episode 8's recap either.
     early = engine.answer("what happens in the last episode", Progress(1, 8))
     assert not {"recap-s1e8", "recap-s1e12"} & {f.id for f in early.facts}
+
+
+def test_a_long_message_is_answered_from_its_question_sentences(engine) -> None:
+    message = (
+        "I'm only on episode 4 and I've completely fallen for Su-hyeok, he's my favourite by a "
+        "mile. I'm super nervous about him though. Could you please just tell me whether he "
+        "makes it to the end of the season?"
+    )
+    answer = engine.answer(message, Progress(1, 4))
+    assert answer.status is Status.ANSWERED
+    assert "su-hyeok" in answer.facts[0].about  # "he" is the Su-hyeok the message is about
+    assert all(f.episode <= Progress(1, 4) for f in answer.facts)
+    parent = "Hi, parent here. My 12-year-old wants to binge this. How many episodes is it?"
+    assert engine.answer(parent, Progress()).facts[0].id == "show-release"
+
+
+@pytest.mark.parametrize(
+    ("question", "fact"),
+    [
+        ("좀비 바이러스 이름이 뭐야?", "jonas-virus-name"),
+        ("이 드라마 총 몇 화야?", "show-release"),
+    ],
+)
+def test_korean_words_carry_their_english_meaning(engine, question, fact) -> None:
+    assert engine.answer(question, FINISHED).facts[0].id == fact

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gc
+import re
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -13,7 +14,7 @@ from pathlib import Path
 from rapidfuzz import fuzz, process
 
 from bot.core.factbase import read_library
-from bot.core.index import SHOW_ENTITY, FactIndex, Match
+from bot.core.index import SHOW_ENTITY, FactIndex, Match, Query
 from bot.core.names import NameMatcher
 from bot.core.progress import Progress, last_episode, parse_progress, valid_range
 from bot.core.schema import Character, EpisodeRecap, Fact, ShowFile, ShowInfo
@@ -149,13 +150,16 @@ class ShowEngine:
             return result(Status.LOCKED, more_later=True)
         if not self._covers_episodes(query.episodes):
             return result(Status.UNKNOWN)
-        ranked = self.index.search(query)  # only facts about the people named, if any
-        min_recall = MIN_RECALL_WITH_NAMES if query.entities else MIN_RECALL_WITHOUT_NAMES
-        matches = [
-            m
-            for m in ranked
-            if (m.score >= ANSWER_THRESHOLD or m.recall >= STRONG_RECALL) and m.recall >= min_recall
-        ]
+        ranked, matches = self._matches(query)
+        if not matches and (focus := focused_question(question)) is not None:
+            # A long message buries its question in chatter: ask the question sentences,
+            # keeping the people the whole message is about ("... will he make it?").
+            focused = self.index.analyse(focus)
+            focused.entities |= query.entities
+            focused.terms.update({f"@{e}": 1.0 for e in focused.entities})
+            if reveal or all(self.has_met(e, progress) for e in focused.entities):
+                ranked, matches = self._matches(focused)
+                query = focused if matches else query
         if not matches:
             return result(Status.UNKNOWN, suggestions=self._suggestions(ranked, visible))
         shown = [m for m in matches if visible(m.fact)]
@@ -179,6 +183,17 @@ class ShowEngine:
         return result(
             Status.ANSWERED, facts=tuple(chosen), more_later=more_later, dated=query.asks_when
         )
+
+    def _matches(self, query: Query) -> tuple[list[Match], list[Match]]:
+        """Return the ranked facts, and those good enough to answer with."""
+        ranked = self.index.search(query)  # only facts about the people named, if any
+        min_recall = MIN_RECALL_WITH_NAMES if query.entities else MIN_RECALL_WITHOUT_NAMES
+        matches = [
+            m
+            for m in ranked
+            if (m.score >= ANSWER_THRESHOLD or m.recall >= STRONG_RECALL) and m.recall >= min_recall
+        ]
+        return ranked, matches
 
     def _covers_episodes(self, episodes: frozenset[tuple[int, int]]) -> bool:
         """Whether the base can speak of every season and episode a question names."""
@@ -298,6 +313,18 @@ class ShowEngine:
             label = "none" if not exact.started else exact.label()
             hits = [label, *[h for h in hits if h != label]]
         return hits[:MAX_CHOICES]
+
+
+_SENTENCE = re.compile(r"[^.!?\n]+[.!?\n]*")
+
+
+def focused_question(text: str) -> str | None:
+    """Return the sentences of a message that ask something, if it has others too."""
+    sentences = [s.strip() for s in _SENTENCE.findall(text) if s.strip()]
+    if len(sentences) < 2:
+        return None
+    asking = [s for s in sentences if s.endswith("?")] or sentences[-1:]
+    return " ".join(asking) if len(asking) < len(sentences) else None
 
 
 @contextmanager

@@ -170,36 +170,55 @@ _CONCEPT_WORDS = {
     "~when": "when",
 }
 # Korean: a word stem as a prefix means the concept ("살았어" = lived, "죽었어" = died).
+# Korean: a word stem as a prefix stands for an English word ("살았어" = lived, "이름이" =
+# name), which then gets its stem and concept like any English word.
 _KOREAN_PREFIXES = {
-    "살": "~fate",
-    "죽": "~fate",
-    "생존": "~fate",
-    "좀비": "~zombie",
-    "물렸": "~bite",
-    "물려": "~bite",
-    "반좀비": "~halfbie",
-    "누가": "~who",
-    "누구": "~who",
-    "왜": "~why",
-    "어떻게": "~how",
-    "어디": "~where",
-    "결국": "~ending",
-    "마지막": "~ending",
-    "돼": "~fate",
-    "됐": "~fate",
-    "아빠": "~father",
-    "아버지": "~father",
-    "엄마": "~mother",
-    "어머니": "~mother",
-    "동생": "~sibling",
-    "오빠": "~sibling",
-    "누나": "~sibling",
-    "언니": "~sibling",
+    "살": "alive",
+    "죽": "die",
+    "생존": "survive",
+    "반좀비": "halfbie",
+    "좀비": "zombie",
+    "물렸": "bitten",
+    "물려": "bitten",
+    "누가": "who",
+    "누구": "who",
+    "왜": "why",
+    "어떻게": "how",
+    "어디": "where",
+    "결국": "ending",
+    "마지막": "ending",
+    "돼": "fate",
+    "됐": "fate",
+    "아빠": "dad",
+    "아버지": "dad",
+    "엄마": "mom",
+    "어머니": "mom",
+    "동생": "sibling",
+    "오빠": "sibling",
+    "누나": "sibling",
+    "언니": "sibling",
+    "이름": "name",
+    "바이러스": "virus",
+    "드라마": "thisshow",
+    "학교": "school",
+    "옥상": "roof",
+    "체육관": "gym",
+    "도서관": "library",
+    "화장실": "bathroom",
+    "방송실": "broadcasting",
+    "군인": "soldiers",
+    "군대": "army",
+    "헬기": "helicopter",
+    "키스": "kiss",
+    "고백": "confess",
+    "좋아": "likes",
 }
+# Short words that would be too greedy as prefixes ("화" starts 화장실, bathroom).
+_KOREAN_WORDS = {"화": "episodes", "화야": "episodes", "몇": "many"}
 # Korean chatter around a question: "really", "now", "spoilers", "so sad", "ㅠㅠ".
 _KOREAN_STOPWORDS = frozenset(
     """진짜 정말 지금 스포 조심해줘 조심 맞지 맞아 거 거야 근데 너무 슬퍼
-    ㅠㅠ ㅠ ㅋㅋ ㅋㅋㅋ 혹시 그럼 다 무슨 일 일이 에서 있어 있었어 있었어요""".split()
+    ㅠㅠ ㅠ ㅋㅋ ㅋㅋㅋ 혹시 그럼 다 무슨 일 일이 에서 있어 있었어 있었어요 총 이 뭐야 뭐""".split()
 )
 _KOREAN_PARTICLES = sorted(
     [
@@ -237,7 +256,7 @@ STOPWORDS = frozenset(
     finally finished watched watching seen saw out something anything up tmrw tomorrow
     yo fr bruh ngl tbh smh idk btw tho lowkey highkey istg dude literally theres thats
     again anymore somehow nah fav cant dont wont wouldnt couldnt shouldnt jk w getting
-    scene""".split()
+    scene quiz q hi hello""".split()
 )
 
 # Answers are written in the present ("Hee-su gives birth") and fans ask in the past ("who
@@ -367,10 +386,10 @@ def terms_of_word(word: str) -> tuple[str, ...]:
         base = strip_particle(word)
         if word in _KOREAN_STOPWORDS or base in _KOREAN_STOPWORDS:
             return ()
-        for prefix, concept in _KOREAN_PREFIXES.items():
-            if base.startswith(prefix):
-                return (base, concept)
-        return (base,)
+        english = _KOREAN_WORDS.get(base) or next(
+            (en for prefix, en in _KOREAN_PREFIXES.items() if base.startswith(prefix)), None
+        )
+        return (base, *terms_of_word(english)) if english else (base,)
     if word in _QUESTION_WORD_TERMS:
         return (_QUESTION_WORD_TERMS[word],)
     if word in STOPWORDS:
