@@ -143,9 +143,7 @@ class ShowEngine:
         def result(status: Status, **kwargs: object) -> Answer:
             return Answer(status, self.show, progress, revealed=reveal, **kwargs)
 
-        query = self.index.analyse(question)
-        if query.last_watched and progress.started:
-            query.terms[f"~{progress.label().lower()}"] = 1.0
+        query = self._analyse(question, progress)
         if not reveal and any(not self.has_met(e, progress) for e in query.entities):
             return result(Status.LOCKED, more_later=True)
         if not self._covers_episodes(query.episodes):
@@ -154,7 +152,7 @@ class ShowEngine:
         if not matches and (focus := focused_question(question)) is not None:
             # A long message buries its question in chatter: ask the question sentences,
             # keeping the people the whole message is about ("... will he make it?").
-            focused = self.index.analyse(focus)
+            focused = self._analyse(focus, progress)
             focused.entities |= query.entities
             focused.terms.update({f"@{e}": 1.0 for e in focused.entities})
             if reveal or all(self.has_met(e, progress) for e in focused.entities):
@@ -183,6 +181,12 @@ class ShowEngine:
         return result(
             Status.ANSWERED, facts=tuple(chosen), more_later=more_later, dated=query.asks_when
         )
+
+    def _analyse(self, text: str, progress: Progress) -> Query:
+        query = self.index.analyse(text)
+        if query.last_watched and progress.started:  # "last episode": the viewer's own
+            query.terms[f"~{progress.label().lower()}"] = 1.0
+        return query
 
     def _matches(self, query: Query) -> tuple[list[Match], list[Match]]:
         """Return the ranked facts, and those good enough to answer with."""
