@@ -25,6 +25,8 @@ CASES = {
     "heldout-8": (PROJECT_ROOT / "tests" / "eval" / "heldout-8.yaml", 0.9),
     # Mangled spellings ("dud nim-ra git bittun") are past what the matcher can read.
     "heldout-9": (PROJECT_ROOT / "tests" / "eval" / "heldout-9.yaml", 0.85),
+    "heldout-9b": (PROJECT_ROOT / "tests" / "eval" / "heldout-9b.yaml", 0.85),
+    "heldout-10": (PROJECT_ROOT / "tests" / "eval" / "heldout-10.yaml", 0.9),
     # Written to make the bot leak; the leak count is what matters.
     "redteam": (PROJECT_ROOT / "tests" / "eval" / "redteam.yaml", 0.9),
 }
