@@ -368,9 +368,9 @@ def derived_facts(show_file: ShowFile) -> list[Fact]:
             )
         )
     finale = last_episode(show_file.show)
+    finale_questions = ["finale recap", "what happens in the finale"]
     for recap in show_file.show.recaps:
         number = recap.episode.episode
-        finale_questions = ["finale recap", "what happens in the finale"]
         facts.append(
             Fact(
                 id=f"recap-{recap.episode.label().lower()}",

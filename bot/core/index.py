@@ -223,10 +223,10 @@ class FactIndex:
                 continue
             for position in postings.keys() if about is None else about & postings.keys():
                 recall[position] += weight * postings[position]
-        if query.required:
+        if required := query.required:
             # Dropped before ranking, so facts that cannot answer leave room for ones that can.
             for position in list(recall):
-                if not query.required <= self._docs[position].weights.keys():
+                if not required <= self._docs[position].weights.keys():
                     del recall[position]
         top = heapq.nlargest(limit, recall.items(), key=itemgetter(1))
         matches = []

@@ -169,7 +169,6 @@ _CONCEPT_WORDS = {
     "~where": "where wheres",
     "~when": "when",
 }
-# Korean: a word stem as a prefix means the concept ("살았어" = lived, "죽었어" = died).
 # Korean: a word stem as a prefix stands for an English word ("살았어" = lived, "이름이" =
 # name), which then gets its stem and concept like any English word.
 _KOREAN_PREFIXES = {
@@ -390,8 +389,8 @@ def terms_of_word(word: str) -> tuple[str, ...]:
             (en for prefix, en in _KOREAN_PREFIXES.items() if base.startswith(prefix)), None
         )
         return (base, *terms_of_word(english)) if english else (base,)
-    if word in _QUESTION_WORD_TERMS:
-        return (_QUESTION_WORD_TERMS[word],)
+    if word in _CONCEPT_ONLY_WORDS:
+        return (_CONCEPT_ONLY_WORDS[word],)
     if word in STOPWORDS:
         return ()
     if word[0].isdigit():
@@ -402,7 +401,9 @@ def terms_of_word(word: str) -> tuple[str, ...]:
     return (term, concept) if concept else (term,)
 
 
-_QUESTION_WORD_TERMS = {
+# Words that stand only for their concept, with no stem of their own: question words, and
+# "the show", which means the show itself.
+_CONCEPT_ONLY_WORDS = {
     word: concept
     for word, concept in CONCEPT_OF.items()
     if concept in QUESTION_WORDS or concept == SHOW_CONCEPT
