@@ -295,6 +295,8 @@ async def test_help_lists_the_commands_and_the_users_progress(
     await set_progress(double, "S1E4")
     after = await run(double, "help")
     assert "All of Us Are Dead: up to S1E4" in after.content
+    await set_progress(double, "none")
+    assert "All of Us Are Dead: not started" in (await run(double, "help")).content
 
 
 async def test_ask_without_progress_answers_as_not_started(

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Awaitable
+from collections.abc import Awaitable, Iterable
 from typing import TYPE_CHECKING, TypeVar
 
 import discord
@@ -43,6 +43,13 @@ async def resolve_show(interaction: discord.Interaction, name: str | None) -> Sh
 
 async def stored_progress(interaction: discord.Interaction, engine: ShowEngine) -> Progress | None:
     return await bot_of(interaction).storage.get_progress(interaction.user.id, engine.slug)
+
+
+async def progress_by_show(
+    interaction: discord.Interaction, engines: Iterable[ShowEngine]
+) -> list[tuple[ShowEngine, Progress | None]]:
+    """Return the user's stored progress in each of the shows."""
+    return [(engine, await stored_progress(interaction, engine)) for engine in engines]
 
 
 async def show_and_progress(

@@ -6,7 +6,8 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot.exts._common import bot_of, reply, within_window
+from bot.core.progress import Progress
+from bot.exts._common import bot_of, progress_by_show, reply, within_window
 
 COMMANDS = """\
 `/progress set` tell me the last episode you've watched (S1E7, 1x07, 7, finished)
@@ -20,19 +21,9 @@ COMMANDS = """\
 class Help(commands.Cog):
     @app_commands.command(name="help", description="How I keep spoilers away, and my commands")
     async def help(self, interaction: discord.Interaction) -> None:
-        bot = bot_of(interaction)
-        storage = bot.storage
-        engines = list(bot.library.shows.values())
-
-        async def progress_lines() -> list[str]:
-            lines = []
-            for engine in engines:
-                progress = await storage.get_progress(interaction.user.id, engine.slug)
-                where = f"up to {progress}" if progress else "not set yet"
-                lines.append(f"{engine.show.title}: {where}")
-            return lines
-
-        lines = await within_window(interaction, progress_lines())
+        engines = bot_of(interaction).library.shows.values()
+        stored = await within_window(interaction, progress_by_show(interaction, engines))
+        lines = [f"{engine.show.title}: {_where(progress)}" for engine, progress in stored]
         content = "\n".join(
             [
                 "I answer questions about a show only as far as you've watched it, and every "
@@ -43,6 +34,12 @@ class Help(commands.Cog):
             ]
         )
         await reply(interaction, content)
+
+
+def _where(progress: Progress | None) -> str:
+    if progress is None:
+        return "not set yet"
+    return f"up to {progress}" if progress.started else "not started"
 
 
 async def setup(bot: commands.Bot) -> None:

@@ -13,6 +13,7 @@ from bot.exts._common import (
     autocomplete_show,
     bot_of,
     choices,
+    progress_by_show,
     reply,
     resolve_show,
     show_for_autocomplete,
@@ -66,12 +67,11 @@ class ProgressCommands(
             engines = (
                 [await resolve_show(interaction, show)] if show else bot.library.shows.values()
             )
-            lines = []
-            for engine in engines:
-                progress = await bot.storage.get_progress(interaction.user.id, engine.slug)
-                label = "not set (treated as not started)" if progress is None else str(progress)
-                lines.append(f"{engine.show.title}: {label}")
-            return lines
+            return [
+                f"{engine.show.title}: "
+                + ("not set (treated as not started)" if progress is None else str(progress))
+                for engine, progress in await progress_by_show(interaction, engines)
+            ]
 
         await reply(interaction, "\n".join(await within_window(interaction, describe())))
 
