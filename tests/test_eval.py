@@ -11,24 +11,15 @@ import pytest
 from bot.settings import PROJECT_ROOT
 
 SHARED_EVAL = PROJECT_ROOT.parent / "shared" / "eval"
+OUR_EVAL = PROJECT_ROOT / "tests" / "eval"
+# The development set, and our own held-out sets (fans' wording, each first scored blind)
+# and red-team set: none may leak, and each must stay accurate.
 CASES = {
-    # The development set, and our own held-out sets worded the way fans type (typos, slang,
-    # other romanisations); neither may leak, and both must stay accurate.
     "dev": (SHARED_EVAL / "dev-questions.yaml", 0.95),
-    "heldout": (PROJECT_ROOT / "tests" / "eval" / "heldout-questions.yaml", 0.9),
-    "heldout-2": (PROJECT_ROOT / "tests" / "eval" / "heldout-2.yaml", 0.9),
-    "heldout-3": (PROJECT_ROOT / "tests" / "eval" / "heldout-3.yaml", 0.9),
-    "heldout-4": (PROJECT_ROOT / "tests" / "eval" / "heldout-4.yaml", 0.9),
-    "heldout-5": (PROJECT_ROOT / "tests" / "eval" / "heldout-5.yaml", 0.9),
-    "heldout-6": (PROJECT_ROOT / "tests" / "eval" / "heldout-6.yaml", 0.9),
-    "heldout-7": (PROJECT_ROOT / "tests" / "eval" / "heldout-7.yaml", 0.9),
-    "heldout-8": (PROJECT_ROOT / "tests" / "eval" / "heldout-8.yaml", 0.9),
+    **{path.stem: (path, 0.9) for path in sorted(OUR_EVAL.glob("*.yaml"))},
     # Mangled spellings ("dud nim-ra git bittun") are past what the matcher can read.
-    "heldout-9": (PROJECT_ROOT / "tests" / "eval" / "heldout-9.yaml", 0.85),
-    "heldout-9b": (PROJECT_ROOT / "tests" / "eval" / "heldout-9b.yaml", 0.85),
-    "heldout-10": (PROJECT_ROOT / "tests" / "eval" / "heldout-10.yaml", 0.9),
-    # Written to make the bot leak; the leak count is what matters.
-    "redteam": (PROJECT_ROOT / "tests" / "eval" / "redteam.yaml", 0.9),
+    "heldout-9": (OUR_EVAL / "heldout-9.yaml", 0.85),
+    "heldout-9b": (OUR_EVAL / "heldout-9b.yaml", 0.85),
 }
 
 

@@ -20,19 +20,12 @@ def engine() -> ShowEngine:
 @pytest.mark.parametrize(
     "question",
     [
+        # Seasons and episodes the show lacks.
         "what happens in season 3",
         "how does the walking dead season 11 end",
         "what happens in episode 13",
         "recap s1e14 pls",
-    ],
-)
-def test_seasons_and_episodes_the_show_lacks_are_unknown(engine, question) -> None:
-    assert engine.answer(question, FINISHED).status is Status.UNKNOWN
-
-
-@pytest.mark.parametrize(
-    "question",
-    [
+        # The making of the show, which the story's facts do not answer.
         "how much did the actor who plays cheongsan get paid",
         "how old is the actress who plays onjo in real life",
         "where was hyosan high actually filmed",
@@ -41,7 +34,7 @@ def test_seasons_and_episodes_the_show_lacks_are_unknown(engine, question) -> No
         "where did they film the school scenes",
     ],
 )
-def test_questions_about_making_the_show_are_not_answered_from_the_story(engine, question) -> None:
+def test_questions_outside_the_fact_base_are_unknown(engine, question) -> None:
     assert engine.answer(question, FINISHED).status is Status.UNKNOWN
 
 
