@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from typing import Annotated
+from typing import Annotated, Literal
 
 from pydantic import (
     BaseModel,
@@ -57,6 +57,29 @@ class EpisodeRecap(_Strict):
     episode: EpisodeRef
     summary: Text
     source: Text
+    # The episode's own title, which may name people before they appear ("Chapter Three:
+    # Holly, Jolly"), so it is exempt from the character-mention check.
+    title: Text | None = None
+
+
+class Vocabulary(_Strict):
+    """How fans of one show talk about it: its own words, phrases and states."""
+
+    # concept -> words that mean it, merged with the language's own concepts ("fate": the
+    # show's word for dying; "zombie": its monsters).
+    concepts: dict[Slug, list[Text]] = {}
+    # A phrase fans use -> the one word it stands for ("upside down" -> "upsidedown").
+    phrases: dict[Text, Text] = {}
+    # Concepts that make "is X <word>?" a question about X's state ("is Nam-ra a zombie?").
+    states: list[Slug] = []
+    # Words of another language -> an English word; a Hangul entry matches as a word stem.
+    translations: dict[Text, Text] = {}
+    # How names are spelt in Latin letters: "korean" folds romanisation variants
+    # (Su-hyeok = Soo-hyuk); "none" compares names as written.
+    name_folding: Literal["none", "korean"] = "none"
+    # Whether "who plays X" and "who directed it" are questions about the making of the
+    # show (the default), or words the story itself uses (a show about games and players).
+    offscreen_questions: bool = True
 
 
 class ShowInfo(_Strict):
@@ -65,6 +88,7 @@ class ShowInfo(_Strict):
     aliases: list[Text] = []
     seasons: list[Season] = Field(min_length=1)
     recaps: list[EpisodeRecap] = []
+    vocabulary: Vocabulary = Vocabulary()
 
     @property
     def episode_counts(self) -> dict[int, int]:
@@ -78,16 +102,37 @@ class ShowInfo(_Strict):
         return self
 
 
+class CharacterReveal(_Strict):
+    """Who a character turns out to be, from the episode that reveals it (a twist identity)."""
+
+    episode: EpisodeRef
+    name: Text | None = None  # the name shown from this episode on
+    aliases: list[Text] = []  # names that only now mean this character
+    role: Text | None = None  # replaces the role from this episode on
+
+
 class Character(_Strict):
     id: Slug
     name: Text
     aliases: list[Text] = []
     first_seen: EpisodeRef
     role: Text = Field(description="Who they are, as a viewer knows at first_seen.")
+    reveals: list[CharacterReveal] = []
 
     @property
     def names(self) -> list[str]:
-        return [self.name, *self.aliases]
+        """Every name of the character, the ones revealed later included."""
+        return [self.name, *self.aliases, *self.revealed_names]
+
+    @property
+    def revealed_names(self) -> list[str]:
+        return [n for r in self.reveals for n in ([r.name] if r.name else []) + r.aliases]
+
+
+# What kind of answer a fact gives, so a question's intent can prefer the fact that answers it.
+FactKind = Literal[
+    "event", "state", "reason", "quote", "relationship", "time", "count", "definition", "making"
+]
 
 
 class Fact(_Strict):
@@ -96,10 +141,18 @@ class Fact(_Strict):
         description="The episode that reveals this fact; S0E0 for what is known before watching."
     )
     about: list[Slug] = []
+    # Whose state a fate fact describes, apart from the people it merely mentions; when left
+    # out, everyone in `about`.
+    subject: list[Slug] | None = None
+    kind: FactKind | None = None
     topics: list[Slug] = []
     answer: Text
     questions: list[Text] = Field(min_length=1)
     source: Text
+
+    @property
+    def subjects(self) -> list[str]:
+        return self.about if self.subject is None else self.subject
 
 
 class ShowFile(_Strict):
