@@ -104,3 +104,33 @@ def split_spoilers(text: str) -> tuple[str, str, bool]:
             (inside if hidden else outside).append(text[i])
             i += 1
     return "".join(inside), "".join(outside), not hidden
+
+
+def _episode(ref: str) -> tuple[int, int]:
+    season, episode = ref.upper().removeprefix("S").split("E")
+    return int(season), int(episode)
+
+
+def cut_raw(data: dict, point: tuple[int, int]) -> dict:
+    """Cut a raw show dict at a progress point, as the README's rule says, independently of bot/.
+
+    Everything stamped with a later episode goes (facts, recaps, identity reveals), and so does
+    every character first seen later. S0E0 is known before watching.
+    """
+
+    def seen(ref: str) -> bool:
+        stamp = _episode(ref)
+        return stamp[0] == 0 or (point[0] > 0 and stamp <= point)
+
+    cut = copy.deepcopy(data)
+    cut["show"]["recaps"] = [r for r in cut["show"].get("recaps", []) if seen(r["episode"])]
+    characters = []
+    for character in cut.get("characters", []):
+        if seen(character["first_seen"]):
+            reveals = [r for r in character.get("reveals", []) if seen(r["episode"])]
+            if "reveals" in character:
+                character["reveals"] = reveals
+            characters.append(character)
+    cut["characters"] = characters
+    cut["facts"] = [f for f in cut.get("facts", []) if seen(f["episode"])]
+    return cut

@@ -14,13 +14,16 @@ from collections.abc import AsyncIterator
 from typing import Any
 
 import pytest
+import yaml
 
 from bot.bot import SpoilerBot
-from bot.core.engine import Library
+from bot.core.engine import Library, ShowEngine
 from bot.core.progress import Progress
+from bot.core.schema import ShowFile
 from bot.db import CachedStorage, Storage, create_engine
 from bot.settings import PROJECT_ROOT, Settings
 from tests.discord_double import EPHEMERAL, DiscordDouble, Reply
+from tests.helpers import cut_raw
 
 DATA_DIR = PROJECT_ROOT / "data" / "shows"
 SHOW = "all-of-us-are-dead"
@@ -617,3 +620,46 @@ async def test_ask_cooldown_is_per_user(
         assert_safe(other)
         assert "try again" not in other.content
         assert "hasn't started" in other.content
+
+
+# -- non-interference ----------------------------------------------------------------------------
+
+# Pairs an outside tester found, where a later episode once showed through the shape of the
+# reply: a brother who appears later against a sister who never exists, a later role against
+# an invented one, a later character against a made-up name.
+PROBE_PAIRS = {
+    "S1E7": ("does ha-ri have a brother", "does ha-ri have a sister"),
+    "S1E2": ("is there an archer", "is there a swordsman"),
+    "S1E1": ("is there a detective", "is there a lawyer"),
+    "S1E9": ("who is woo-jin", "who is dong-hyun"),
+}
+
+
+async def test_probe_pairs_read_as_a_bot_that_knew_only_the_episodes_watched(
+    double: DiscordDouble, library: Library, database_url: str
+) -> None:
+    storage = await Storage.open(database_url)
+    try:
+        seen: dict[tuple[str, str], str] = {}
+        async with running(double, library, storage):
+            for episode, questions in PROBE_PAIRS.items():
+                await set_progress(double, episode)
+                for question in questions:
+                    reply = await run(double, "ask", {"question": question})
+                    assert_safe(reply)
+                    seen[episode, question] = reply.content
+        raw = yaml.safe_load((DATA_DIR / f"{SHOW}.yaml").read_text(encoding="utf-8"))
+        for episode, questions in PROBE_PAIRS.items():
+            point = Progress(1, int(episode.split("E")[1]))
+            cut = Library([ShowEngine(ShowFile.model_validate(cut_raw(raw, (1, point.episode))))])
+            async with running(double, cut, storage):
+                await set_progress(double, episode)
+                for question in questions:
+                    reply = await run(double, "ask", {"question": question})
+                    assert reply.content == seen[episode, question], (episode, question)
+            first, second = (seen[episode, q] for q in questions)
+            if "Nothing up to your episode" in first or "Nothing up to your episode" in second:
+                # Neither reply may hint that one of the two exists later.
+                assert visible(first) == visible(second), (first, second)
+    finally:
+        await storage.close()

@@ -54,7 +54,7 @@ def test_jsonl_answers_every_line_in_order_and_survives_bad_lines() -> None:
         "answered",
         "error",
         "error",
-        "locked",
+        "unknown",
         "error",
         "error",
     ]

@@ -61,12 +61,19 @@ def test_fit_never_cuts_inside_a_spoiler() -> None:
     assert text.count("||") == 6  # three whole blocks
 
 
-def test_locked_and_unknown_replies_carry_no_fact_text() -> None:
+def test_nothing_found_reads_the_same_before_the_finale_and_plainly_after_it() -> None:
     show = ShowFile.model_validate(mini_show())
-    locked = render_answer(Answer(Status.LOCKED, show.show, Progress(1, 1)))
-    assert "sails" not in locked and "Bo-ram" not in locked
-    unknown = render_answer(Answer(Status.UNKNOWN, show.show, Progress(1, 1)))
-    assert "I don't know that one" in unknown
+    early = render_answer(Answer(Status.UNKNOWN, show.show, Progress(1, 1)))
+    assert early.startswith("Nothing up to your episode answers that.")
+    assert "reveal" in early and "sails" not in early and "Bo-ram" not in early
+    assert (
+        render_answer(Answer(Status.UNKNOWN, show.show, Progress())).split("\n")[0]
+        == (early.split("\n")[0])
+    )
+    finished = render_answer(Answer(Status.UNKNOWN, show.show, Progress(1, 3)))
+    assert finished.startswith("I don't know that one")
+    revealed = render_answer(Answer(Status.UNKNOWN, show.show, Progress(1, 1), revealed=True))
+    assert revealed.startswith("I don't know that one")
 
 
 def test_revealed_answers_say_so() -> None:

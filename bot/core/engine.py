@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import gc
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from enum import StrEnum
@@ -13,6 +13,7 @@ from pathlib import Path
 
 from rapidfuzz import fuzz, process
 
+from bot.core.cut import as_known, cut_show, progress_points
 from bot.core.factbase import read_library
 from bot.core.index import SHOW_ENTITY, FactIndex, Match, Query
 from bot.core.names import NameMatcher
@@ -33,9 +34,8 @@ MIN_RECALL_WITHOUT_NAMES = 0.4
 # "what's Nam-ra's blood type" shares only her name with "who is Nam-ra".
 MIN_RECALL_WITH_NAMES = 0.2
 SUGGESTION_THRESHOLD = 0.25
-# An earlier fact answers "as of your episode" only when it is nearly as relevant as the
-# hidden best answer; otherwise the reply is "locked" rather than a loosely related fact.
-PARTIAL_RATIO = 0.6
+# Facts nearly as good as the best one answer beside it.
+CLOSE_RATIO = 0.85
 MAX_FACTS = 3
 MAX_FATES = 6  # people whose fate one question can ask after
 MAX_CHOICES = 25
@@ -43,7 +43,8 @@ MAX_CHOICES = 25
 
 class Status(StrEnum):
     ANSWERED = "answered"
-    LOCKED = "locked"
+    # Nothing the viewer may be told answers it; for a viewer who hasn't finished, the reply
+    # reads the same whether or not a later episode would.
     UNKNOWN = "unknown"
 
 
@@ -55,7 +56,6 @@ class Answer:
     show: ShowInfo
     progress: Progress
     facts: tuple[Fact, ...] = ()
-    more_later: bool = False
     revealed: bool = False
     suggestions: tuple[str, ...] = ()
     # "When does X die?": each fact is shown with the episode that reveals it.
@@ -70,7 +70,6 @@ class CharacterView:
     show: ShowInfo
     progress: Progress
     timeline: tuple[Fact, ...]
-    more_later: bool
 
 
 @dataclass(frozen=True, slots=True)
@@ -78,22 +77,25 @@ class RecapView:
     show: ShowInfo
     progress: Progress
     recaps: tuple[EpisodeRecap, ...] = field(default_factory=tuple)
-    locked: bool = False
+    locked: bool = False  # the episode asked for is past the viewer's progress
 
 
-class ShowEngine:
-    """The fact base of one show, indexed for answering."""
+class ShowView:
+    """One show as a bot that knew only the episodes up to one point would answer about it.
 
-    def __init__(self, show_file: ShowFile) -> None:
-        with collector_paused():
-            self._build(show_file)
+    Everything here, from the names it recognises to its term statistics, comes from the base
+    cut at that point, so nothing later can shape a reply.
+    """
 
-    def _build(self, show_file: ShowFile) -> None:
+    def __init__(self, show_file: ShowFile, point: Progress) -> None:
+        self.point = point
         self.show = show_file.show
-        self.characters = {c.id: c for c in show_file.characters}
+        characters = [as_known(c) for c in show_file.characters]
+        self.characters = {c.id: c for c in characters}
+        known = show_file.model_copy(update={"characters": characters})
         # Sorted by episode: the index breaks ties in favour of later facts.
-        self.facts = sorted([*show_file.facts, *derived_facts(show_file)], key=lambda f: f.episode)
-        names = {c.id: c.names for c in show_file.characters}
+        self.facts = sorted([*show_file.facts, *derived_facts(known)], key=lambda f: f.episode)
+        names = {c.id: c.names for c in characters}
         names[SHOW_ENTITY] = [self.show.title, *self.show.aliases]
         vocabulary = {w for f in self.facts for q in (*f.questions, f.answer) for w in words(q)}
         self.names = NameMatcher(names, vocabulary)
@@ -105,47 +107,27 @@ class ShowEngine:
             single_season=next(iter(seasons)) if len(seasons) == 1 else None,
         )
         self._fates: dict[str, list[Fact]] = {}
-        for fact in sorted(self.facts, key=lambda f: f.episode):
+        for fact in self.facts:
             if "fate" in fact.topics:
-                for ref in fact.about:
+                for ref in fact.subjects:
                     self._fates.setdefault(ref, []).append(fact)
 
-    @property
-    def slug(self) -> str:
-        return self.show.slug
-
-    def parse_progress(self, text: str) -> Progress:
-        return parse_progress(text, self.show)
-
-    def valid_range(self) -> str:
-        return valid_range(self.show)
-
-    def has_met(self, character_id: str, progress: Progress) -> bool:
-        met = self.characters[character_id].first_seen
-        return progress.covers(met.season, met.episode)
-
     def ask(self, question: str, progress: Progress, *, reveal: bool = False) -> Answer:
-        """Answer a question for a viewer at `progress`; `reveal` lifts the gate deliberately."""
         # Fans ask the same questions over and over; the base never changes once loaded.
         return self._remembered(question[:MAX_QUESTION_CHARS], progress, reveal)
 
-    @lru_cache(maxsize=4096)  # noqa: B019 - engines live as long as the process
+    @lru_cache(maxsize=4096)  # noqa: B019 - views live as long as the process
     def _remembered(self, question: str, progress: Progress, reveal: bool) -> Answer:
         return self.answer(question, progress, reveal=reveal)
 
     def answer(self, question: str, progress: Progress, *, reveal: bool = False) -> Answer:
-        """Work out the answer without the cache (what `ask` does on a question it hasn't seen)."""
+        """Work out the answer from this view's facts, all of which the viewer may see."""
         question = question[:MAX_QUESTION_CHARS]
-
-        def visible(fact: Fact) -> bool:
-            return reveal or progress.covers(fact.episode.season, fact.episode.episode)
 
         def result(status: Status, **kwargs: object) -> Answer:
             return Answer(status, self.show, progress, revealed=reveal, **kwargs)
 
         query = self._analyse(question, progress)
-        if not reveal and any(not self.has_met(e, progress) for e in query.entities):
-            return result(Status.LOCKED, more_later=True)
         if not self._covers_episodes(query.episodes):
             return result(Status.UNKNOWN)
         ranked, matches = self._matches(query)
@@ -155,32 +137,21 @@ class ShowEngine:
             focused = self._analyse(focus, progress)
             focused.entities |= query.entities
             focused.terms.update({f"@{e}": 1.0 for e in focused.entities})
-            if reveal or all(self.has_met(e, progress) for e in focused.entities):
-                ranked, matches = self._matches(focused)
-                query = focused if matches else query
-        if not matches:
-            return result(Status.UNKNOWN, suggestions=self._suggestions(ranked, visible))
-        shown = [m for m in matches if visible(m.fact)]
-        best = matches[0]
-        more_later = not visible(best.fact)
-        if more_later:
-            floor = PARTIAL_RATIO * best.score
-            chosen = [m.fact for m in shown if m.score >= floor][: MAX_FACTS - 1]
-        else:
-            chosen = [m.fact for m in shown if m.score >= 0.85 * best.score][:MAX_FACTS]
-        # "Is X alive?" and a bare "X?" both want where X stands as of the viewer's episode;
-        # "when does X die?" wants the event itself, dated.
+            ranked, matches = self._matches(focused)
+            query = focused if matches else query
+        floor = CLOSE_RATIO * matches[0].score if matches else 0.0
+        chosen = [m.fact for m in matches if m.score >= floor][:MAX_FACTS]
         if query.entities and (query.asks_fate or query.names_only) and not query.asks_when:
-            chosen, hidden_fates = self._latest_states(query.entities, chosen, visible)
-            more_later = more_later or hidden_fates
+            # "Is X alive?", a bare "X?" and "will he make it to the end?" ask where X stands,
+            # which X's timeline tells even when no fact is worded like the question.
+            chosen = self._latest_states(query.entities, chosen)
             if query.names_only:  # who they are first, then where they stand
                 profiles = {profile_fact_id(e) for e in query.entities}
                 chosen.sort(key=lambda fact: fact.id not in profiles)
         if not chosen:
-            return result(Status.LOCKED, more_later=True)
-        return result(
-            Status.ANSWERED, facts=tuple(chosen), more_later=more_later, dated=query.asks_when
-        )
+            return result(Status.UNKNOWN, suggestions=self._suggestions(ranked))
+        # "When does X die?" wants the event itself, dated.
+        return result(Status.ANSWERED, facts=tuple(chosen), dated=query.asks_when)
 
     def _analyse(self, text: str, progress: Progress) -> Query:
         query = self.index.analyse(text)
@@ -208,68 +179,52 @@ class ShowEngine:
             for season, episode in episodes
         )
 
-    def _latest_states(
-        self, entities: frozenset[str], chosen: list[Fact], visible: Callable[[Fact], bool]
-    ) -> tuple[list[Fact], bool]:
-        """Answer "is X alive?" with X's latest visible state instead of every state so far."""
-        latest: list[Fact] = []
-        hidden = False
-        for entity in sorted(entities):
-            fates = self._fates.get(entity, [])
-            seen = [f for f in fates if visible(f)]
-            hidden = hidden or len(seen) < len(fates)
-            if seen:
-                latest.append(seen[-1])
+    def _latest_states(self, entities: frozenset[str], chosen: list[Fact]) -> list[Fact]:
+        """Answer "is X alive?" with X's latest state instead of every state so far."""
+        latest = [self._fates[e][-1] for e in sorted(entities) if e in self._fates]
         if not latest:
-            return chosen, hidden
+            return chosen
         stale = {f.id for entity in entities for f in self._fates.get(entity, [])}
         others = [f for f in chosen if f.id not in stale and f not in latest]
         # "Which of the main four live?" gets each of them, not the first three.
         limit = max(MAX_FACTS, min(len(latest) + bool(others), MAX_FATES))
         if len(entities) > 1 and others:
             # "Does On-jo end up with Cheong-san?" is about the two of them, not each alone.
-            return [others[0], *latest, *others[1:]][:limit], hidden
-        return [*latest, *others][:limit], hidden
+            return [others[0], *latest, *others[1:]][:limit]
+        return [*latest, *others][:limit]
 
-    def _suggestions(self, ranked: list[Match], visible: Callable[[Fact], bool]) -> tuple[str, ...]:
+    def _suggestions(self, ranked: list[Match]) -> tuple[str, ...]:
         picks: dict[frozenset[str], str] = {}  # by meaning: "who is On-jo" = "who is Nam On-jo"
         for match in ranked:
-            if match.score >= SUGGESTION_THRESHOLD and visible(match.fact):
+            if match.score >= SUGGESTION_THRESHOLD:
                 question = match.fact.questions[0]
                 meaning = frozenset(self.index.analyse(question, fuzzy=False).terms)
                 picks.setdefault(meaning, question)
         return tuple(picks.values())[:3]
 
-    def met_characters(self, progress: Progress) -> list[Character]:
-        """Return the characters a viewer has met, in order of appearance."""
-        met = [c for c in self.characters.values() if self.has_met(c.id, progress)]
-        return sorted(met, key=lambda c: (c.first_seen, c.name))
+    def met_characters(self) -> list[Character]:
+        """Return the characters of this view, in order of appearance."""
+        return sorted(self.characters.values(), key=lambda c: (c.first_seen, c.name))
 
-    def find_character(self, name: str, progress: Progress) -> Character | None:
-        """Return the character a typed name means, only if the viewer has met them."""
+    def find_character(self, name: str) -> Character | None:
+        """Return the character a typed name means, if this view knows them."""
         entity = self.names.entity_for(name[:MAX_QUESTION_CHARS])
         if entity is None:
             entity = next((c.id for c in self.characters.values() if c.name == name), None)
-        if entity in self.characters and self.has_met(entity, progress):
-            return self.characters[entity]
-        return None
+        return self.characters.get(entity) if entity else None
 
-    def describe_character(self, character: Character, progress: Progress) -> CharacterView:
-        if not self.has_met(character.id, progress):
-            raise ValueError("the viewer has not met this character")
-        # The derived "who is" fact only repeats the role, which the view already leads with.
-        profile = profile_fact_id(character.id)
-        about = [f for f in self.facts if character.id in f.about and f.id != profile]
-        seen = [f for f in about if progress.covers(f.episode.season, f.episode.episode)]
-        fates = [f for f in seen if "fate" in f.topics]
-        timeline = sorted(fates or seen, key=lambda f: f.episode)
-        return CharacterView(
-            character, self.show, progress, tuple(timeline), len(seen) < len(about)
-        )
+    def timeline(self, character_id: str) -> tuple[Fact, ...]:
+        """Return a character's own states and events, oldest first."""
+        fates = self._fates.get(character_id)
+        if fates:
+            return tuple(fates)
+        # The derived "who is" fact only repeats the role, which a view already leads with.
+        profile = profile_fact_id(character_id)
+        return tuple(f for f in self.facts if character_id in f.about and f.id != profile)
 
-    def complete_character(self, typed: str, progress: Progress) -> list[str]:
-        """Return up to 25 names of met characters that fit what was typed."""
-        met = self.met_characters(progress)
+    def complete_character(self, typed: str) -> list[str]:
+        """Return up to 25 names of this view's characters that fit what was typed."""
+        met = self.met_characters()
         if not typed.strip():
             return [c.name for c in met][:MAX_CHOICES]
         key = "".join(words(typed))
@@ -285,16 +240,94 @@ class ShowEngine:
         scored.sort(key=lambda item: (-item[0], item[1]))
         return [name for _, name in scored][:MAX_CHOICES]
 
+
+class ShowEngine:
+    """One show, answered for each viewer from the view cut at their progress."""
+
+    def __init__(self, show_file: ShowFile) -> None:
+        with collector_paused():
+            self.show = show_file.show
+            self.finale = last_episode(self.show)
+            # One view per progress point, built once: start-up and memory grow with the
+            # number of episodes, and a question costs the same at every point.
+            points = progress_points(show_file)
+            self._views = [ShowView(cut_show(show_file, point), point) for point in points]
+            self.full = self._views[-1]
+            self._characters = {c.id: c for c in show_file.characters}
+
+    @property
+    def slug(self) -> str:
+        return self.show.slug
+
+    @property
+    def facts(self) -> list[Fact]:
+        """Every fact of the show, derived ones included (for tools and tests)."""
+        return self.full.facts
+
+    @property
+    def characters(self) -> dict[str, Character]:
+        return self.full.characters
+
+    @property
+    def names(self) -> NameMatcher:
+        return self.full.names
+
+    def view(self, progress: Progress, *, reveal: bool = False) -> ShowView:
+        """Return the view a viewer at `progress` is answered from; `reveal` sees everything."""
+        if reveal or progress >= self.finale:
+            return self.full
+        for view in reversed(self._views):
+            if view.point <= progress:
+                return view
+        return self._views[0]
+
+    def parse_progress(self, text: str) -> Progress:
+        return parse_progress(text, self.show)
+
+    def valid_range(self) -> str:
+        return valid_range(self.show)
+
+    def has_met(self, character_id: str, progress: Progress) -> bool:
+        met = self._characters[character_id].first_seen
+        return progress.covers(met.season, met.episode)
+
+    def ask(self, question: str, progress: Progress, *, reveal: bool = False) -> Answer:
+        """Answer a question for a viewer at `progress`; `reveal` lifts the gate deliberately."""
+        return self.view(progress, reveal=reveal).ask(question, progress, reveal=reveal)
+
+    def answer(self, question: str, progress: Progress, *, reveal: bool = False) -> Answer:
+        """Work out the answer without the cache (what `ask` does on a question it hasn't seen)."""
+        return self.view(progress, reveal=reveal).answer(question, progress, reveal=reveal)
+
+    def met_characters(self, progress: Progress) -> list[Character]:
+        """Return the characters a viewer has met, in order of appearance."""
+        return self.view(progress).met_characters()
+
+    def find_character(self, name: str, progress: Progress) -> Character | None:
+        """Return the character a typed name means, only if the viewer has met them."""
+        return self.view(progress).find_character(name)
+
+    def describe_character(self, character: Character, progress: Progress) -> CharacterView:
+        view = self.view(progress)
+        if character.id not in view.characters:
+            raise ValueError("the viewer has not met this character")
+        return CharacterView(
+            view.characters[character.id], self.show, progress, view.timeline(character.id)
+        )
+
+    def complete_character(self, typed: str, progress: Progress) -> list[str]:
+        """Return up to 25 names of met characters that fit what was typed."""
+        return self.view(progress).complete_character(typed)
+
     def recap(self, progress: Progress, episode: Progress | None = None) -> RecapView:
         """Return summaries of watched episodes, or of one episode if it has been watched."""
+        recaps = self.view(progress).show.recaps
         if episode is not None:
             if not progress.covers(episode.season, episode.episode):
                 return RecapView(self.show, progress, locked=True)
-            chosen = [r for r in self.show.recaps if r.episode == episode]
+            chosen = [r for r in recaps if r.episode == episode]
         else:
-            chosen = [
-                r for r in self.show.recaps if progress.covers(r.episode.season, r.episode.episode)
-            ]
+            chosen = list(recaps)
         return RecapView(self.show, progress, tuple(sorted(chosen, key=lambda r: r.episode)))
 
     def complete_episode(self, typed: str) -> list[str]:

@@ -12,7 +12,7 @@ from typing import NamedTuple
 
 from rapidfuzz import fuzz, process
 
-from bot.core.names import NameMatcher
+from bot.core.names import NameMatcher, english_words
 from bot.core.schema import Fact
 from bot.core.text import (
     LAST_WATCHED,
@@ -198,8 +198,8 @@ class FactIndex:
 
     def _correct(self, token: str) -> tuple[str, ...]:
         """Map a misspelt word to the closest word the fact base uses, if one is close."""
-        if len(token) < 4 or not self._vocabulary:
-            return ()
+        if len(token) < 4 or not self._vocabulary or token in english_words():
+            return ()  # a real word is no typo, though the base may not use it
         best = process.extractOne(token, self._vocabulary, scorer=fuzz.ratio, score_cutoff=82)
         return terms_of_word(best[0]) if best else ()
 

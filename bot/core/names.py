@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Mapping
-from functools import lru_cache
+from functools import cache, lru_cache
+from importlib.resources import files
 from typing import NamedTuple
 
 from rapidfuzz import fuzz, process
@@ -15,6 +16,13 @@ from bot.core.text import CONCEPT_OF, STOPWORDS, is_hangul, stem, strip_particle
 # Kyung-soo). Folding vowel and consonant variants lets those spellings meet.
 _FOLDS = [("yeo", "yo"), ("eo", "o"), ("oo", "u"), ("eu", "u"), ("ae", "a"), ("o", "u"), ("k", "g")]
 _MAX_SPAN = 6
+
+
+@cache
+def english_words() -> frozenset[str]:
+    """Return common English words: ordinary words, not misspelt names."""
+    text = files("bot.core.lang").joinpath("english-words.txt").read_text(encoding="utf-8")
+    return frozenset(line for line in text.splitlines() if line and not line.startswith("#"))
 
 
 @lru_cache(maxsize=131072)
@@ -56,6 +64,7 @@ class NameMatcher:
         self._prefixes |= {key[:i] for key in self._folded for i in range(1, len(key) + 1)}
         self._starts_name: dict[str, bool] = {}
         name_tokens = {t for key in self._exact for t in re.findall(r"\w+", key)}
+        self._name_tokens = frozenset(name_tokens)
         self._plain_words = frozenset(set(vocabulary) - name_tokens) | STOPWORDS
         self._plain_stems = frozenset(stem(word) for word in self._plain_words)
 
@@ -137,7 +146,13 @@ class NameMatcher:
 
     def _is_plain(self, token: str) -> bool:
         """Whether a word is an ordinary word, so no typo of a name ("teachers" is no "archer")."""
-        return token in self._plain_words or token in CONCEPT_OF or stem(token) in self._plain_stems
+        if token in self._plain_words or token in CONCEPT_OF:
+            return True
+        # The language's words count as well as the base's own, so what a word is does not
+        # depend on which facts a viewer may see ("teachers" is no typo of a name).
+        if token in english_words() and token not in self._name_tokens:
+            return True
+        return stem(token) in self._plain_stems
 
     def _match(self, span: list[str], start: int, end: int, fuzzy: bool) -> Mention | None:
         if len(span) == 1 and is_hangul(span[0]):

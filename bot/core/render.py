@@ -12,6 +12,13 @@ ECHO_LIMIT = 300
 # Shown to every viewer who hasn't finished, whether or not more is to come: saying it only
 # when later episodes hold more would itself tell them that something happens.
 AS_OF_NOTE = "Answered as of your episode; later episodes may change the picture."
+UNKNOWN_REPLY = "I don't know that one: nothing in my notes on this show answers it."
+# The same words whether or not a later episode answers: any difference would tell.
+NOT_YET_REPLY = (
+    "Nothing up to your episode answers that. Later episodes may or may not; "
+    "ask again with reveal if you want to check them, spoilers and all."
+)
+LEFT_OUT_NOTE = "(Earlier entries left out to fit.)"
 
 
 def _finished(show: ShowInfo, progress: Progress) -> bool:
@@ -63,27 +70,37 @@ def render_answer(answer: Answer, *, question: str | None = None) -> str:
         )
         if not answer.revealed and not _finished(answer.show, answer.progress):
             footer.insert(0, AS_OF_NOTE)
-    elif answer.status is Status.LOCKED:
-        blocks.append(
-            "I can't answer that without spoiling an episode you haven't watched yet. "
-            "Ask again when you're further along, or ask with reveal if you want it anyway."
-        )
+    elif answer.revealed or _finished(answer.show, answer.progress):
+        blocks.append(UNKNOWN_REPLY)
     else:
-        blocks.append("I don't know that one: nothing in my notes on this show answers it.")
+        blocks.append(NOT_YET_REPLY)
         if answer.suggestions:
             blocks.append("Maybe you meant: " + " · ".join(spoiler(s) for s in answer.suggestions))
     return fit(blocks, footer)
 
 
 def render_character(view: CharacterView) -> str:
-    """Render what a viewer knows of a character, as a short timeline."""
+    """Render what a viewer knows of a character: who they are, then their timeline."""
     character = view.character
-    blocks = [spoiler(f"{character.name}: {character.role}")]
-    blocks.extend(spoiler(f"{fact.episode}: {fact.answer}") for fact in view.timeline)
+    head = spoiler(f"{character.name}: {character.role}")
+    entries = [spoiler(f"{fact.episode}: {fact.answer}") for fact in view.timeline]
     footer = [progress_line(view.progress)]
     if not _finished(view.show, view.progress):
         footer.insert(0, AS_OF_NOTE)
-    return fit(blocks, footer)
+    budget = MESSAGE_LIMIT - sum(len(line) + 1 for line in [head, *footer])
+    if sum(len(e) + 1 for e in entries) > budget:
+        # Where they stand now matters most: drop the oldest entries after the first.
+        budget -= len(LEFT_OUT_NOTE) + 1
+        first, rest = entries[:1], entries[1:]
+        kept: list[str] = []
+        used = sum(len(e) + 1 for e in first)
+        for entry in reversed(rest):
+            if used + len(entry) + 1 > budget:
+                break
+            kept.insert(0, entry)
+            used += len(entry) + 1
+        entries = [*first, LEFT_OUT_NOTE, *kept]
+    return fit([head, *entries], footer)
 
 
 def render_recap(view: RecapView) -> str:
