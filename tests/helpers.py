@@ -10,7 +10,7 @@ import yaml
 from bot.settings import PROJECT_ROOT
 
 DATA_DIR = PROJECT_ROOT / "data" / "shows"
-AOUAD = DATA_DIR / "all-of-us-are-dead.yaml"
+AOUAD = DATA_DIR / "all-of-us-are-dead" / "show.yaml"
 
 MINI_SHOW = {
     "show": {

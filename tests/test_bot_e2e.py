@@ -2,7 +2,7 @@
 
 Nothing is mocked: commands travel as INTERACTION_CREATE over the double's gateway, the bot
 answers over HTTP, and progress lives in a SQLite file under tmp_path. Facts are asserted only
-where they are stable in data/shows/all-of-us-are-dead.yaml.
+where they are stable in data/shows/all-of-us-are-dead/show.yaml.
 """
 
 from __future__ import annotations
@@ -648,7 +648,7 @@ async def test_probe_pairs_read_as_a_bot_that_knew_only_the_episodes_watched(
                     reply = await run(double, "ask", {"question": question})
                     assert_safe(reply)
                     seen[episode, question] = reply.content
-        raw = yaml.safe_load((DATA_DIR / f"{SHOW}.yaml").read_text(encoding="utf-8"))
+        raw = yaml.safe_load((DATA_DIR / SHOW / "show.yaml").read_text(encoding="utf-8"))
         for episode, questions in PROBE_PAIRS.items():
             point = Progress(1, int(episode.split("E")[1]))
             cut = Library([ShowEngine(ShowFile.model_validate(cut_raw(raw, (1, point.episode))))])

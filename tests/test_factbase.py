@@ -10,7 +10,7 @@ from bot.cli import main
 from bot.core.engine import Library
 from bot.core.factbase import FactBaseError, read_library, read_show_file
 from bot.core.progress import Progress
-from tests.helpers import DATA_DIR, mini_show, write_show
+from tests.helpers import AOUAD, DATA_DIR, mini_show, write_show
 
 
 def test_every_data_file_loads_and_indexes() -> None:
@@ -100,6 +100,23 @@ BROKEN = {
         lambda d: d["characters"][1]["aliases"].append("Ada"),
         "character 'bo-ram' field aliases: name 'Ada' is also a name of character 'ada'",
     ),
+    "a twist name used before its reveal": (
+        lambda d: (
+            d["characters"][1].update(
+                reveals=[{"episode": "S1E3", "aliases": ["the lost prince"], "role": "A prince."}]
+            ),
+            d["facts"][1].update(answer="Ada pulls the lost prince out of the sea."),
+        ),
+        "fact 'bo-ram-rescued' field answer: names 'bo-ram' in",
+    ),
+    "a reveal no later than first_seen": (
+        lambda d: d["characters"][1].update(reveals=[{"episode": "S1E2", "aliases": ["Prince"]}]),
+        "character 'bo-ram' field reveals: reveal at S1E2 is not after first_seen",
+    ),
+    "a subject the fact is not about": (
+        lambda d: d["facts"][1].update(subject=["bo-ram", "ada-2"]),
+        "fact 'bo-ram-rescued' field subject: 'ada-2' is not in the fact's about",
+    ),
     "missing field (schema)": (
         lambda d: d["facts"][1].pop("source"),
         "fact 'bo-ram-rescued' field source: Field required",
@@ -172,10 +189,23 @@ def test_nothing_starts_on_an_invalid_fact_base(tmp_path, capsys) -> None:
 
 def test_a_second_show_is_one_more_file(tmp_path) -> None:
     write_show(tmp_path, mini_show(), "mini.yaml")
-    (tmp_path / "aouad.yaml").write_text(
-        (DATA_DIR / "all-of-us-are-dead.yaml").read_text(encoding="utf-8"), encoding="utf-8"
-    )
+    (tmp_path / "aouad.yaml").write_text(AOUAD.read_text(encoding="utf-8"), encoding="utf-8")
     library = Library.load(tmp_path)
     assert set(library.shows) == {"mini-show", "all-of-us-are-dead"}
     assert library.get("The Mini").slug == "mini-show"
     assert library.get("all of us are dead").slug == "all-of-us-are-dead"
+
+
+def test_a_twist_identity_is_known_only_from_its_reveal(tmp_path) -> None:
+    data = mini_show()
+    data["characters"][1]["reveals"] = [
+        {"episode": "S1E3", "aliases": ["the lost prince"], "role": "The lost prince of the isle."}
+    ]
+    data["facts"][2]["answer"] = "Ada sails away with the lost prince at the end."
+    engine = Library.load(write_show(tmp_path, data)).default
+    before = engine.find_character("the lost prince", Progress(1, 2))
+    assert before is None
+    sailor = engine.find_character("bo-ram", Progress(1, 2))
+    assert sailor is not None and sailor.role == "A sailor who washes ashore."
+    after = engine.find_character("the lost prince", Progress(1, 3))
+    assert after is not None and after.role == "The lost prince of the isle."

@@ -24,7 +24,7 @@ from bot.settings import PROJECT_ROOT
 from tests.helpers import DATA_DIR, cut_raw
 
 EVAL_FILES = [
-    *sorted((PROJECT_ROOT / "tests" / "eval").glob("*.yaml")),
+    *sorted((PROJECT_ROOT / "data" / "shows").glob("*/eval/*.yaml")),
     PROJECT_ROOT.parent / "shared" / "eval" / "dev-questions.yaml",
 ]
 # Asked about every character, met or not: a name from a later episode must read as a word

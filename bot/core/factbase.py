@@ -17,6 +17,8 @@ from bot.core.schema import MAX_ANSWER_CHARS, MAX_SUMMARY_CHARS, ShowFile
 from bot.core.text import words
 
 # Characters that would open markup, break out of spoiler bars or ping someone on Discord.
+SHOW_FILE = "show.yaml"
+VOCABULARY_FILE = "vocabulary.yaml"
 _MARKUP = re.compile(r"\|\||[*_`~#>\[\]<@]|https?://|\n")
 
 
@@ -56,6 +58,9 @@ def read_show_file(path: Path) -> ShowFile:
         raise FactBaseError(
             [Issue(where, "file", "expected a mapping with show, characters, facts")]
         )
+    vocabulary = path.with_name(VOCABULARY_FILE)
+    if path.name == SHOW_FILE and vocabulary.exists():
+        _merge_vocabulary(raw, vocabulary)
     try:
         show_file = ShowFile.model_validate(raw)
     except ValidationError as error:
@@ -64,6 +69,23 @@ def read_show_file(path: Path) -> ShowFile:
     if issues:
         raise FactBaseError(issues)
     return show_file
+
+
+def _merge_vocabulary(raw: dict, path: Path) -> None:
+    """Put a show folder's vocabulary file where the schema expects it: show.vocabulary."""
+    where = str(path)
+    try:
+        vocabulary = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    except (OSError, UnicodeDecodeError, yaml.YAMLError) as error:
+        raise FactBaseError([Issue(where, "file", f"cannot read: {error}")]) from None
+    show = raw.get("show")
+    if not isinstance(show, dict):
+        return  # the schema reports the missing show
+    if "vocabulary" in show:
+        raise FactBaseError(
+            [Issue(where, "file", "the show file has a vocabulary too; keep one of the two")]
+        )
+    show["vocabulary"] = vocabulary
 
 
 def _schema_issues(where: str, raw: dict, error: ValidationError) -> Iterator[Issue]:
@@ -101,6 +123,17 @@ def validate(show_file: ShowFile, where: str = "<memory>") -> list[Issue]:
         if episode.episode > counts.get(episode.season, 0):
             add(location, f"episode {episode} is outside the show ({_range(counts)})")
 
+    def check_text(location: str, text: str, limit: int) -> None:
+        bad = _MARKUP.search(text)
+        if bad:
+            add(
+                location,
+                f"contains {bad.group()!r}, which would break spoiler tags or ping "
+                "someone; write plain text",
+            )
+        if len(text) > limit:
+            add(location, f"is {len(text)} characters long; keep it under {limit}")
+
     for kind, ids in (
         ("character", [c.id for c in show_file.characters]),
         ("fact", [f.id for f in show_file.facts]),
@@ -121,34 +154,44 @@ def validate(show_file: ShowFile, where: str = "<memory>") -> list[Issue]:
                     f"name {name!r} is also a name of character {owner!r}",
                 )
 
-    matcher = NameMatcher({c.id: c.names for c in show_file.characters})
+    # A name means its character from the episode viewers can know it by: first_seen for the
+    # names they are met with, the reveal's episode for a twist identity.
+    known_from: dict[str, tuple[str, Progress]] = {}
+    names: dict[str, list[str]] = {}
+    for character in show_file.characters:
+        key = character.id
+        names[key] = [character.name, *character.aliases]
+        known_from[key] = (character.id, character.first_seen)
+        for number, reveal in enumerate(character.reveals):
+            key = f"{character.id}#{number}"
+            names[key] = [*([reveal.name] if reveal.name else []), *reveal.aliases]
+            known_from[key] = (character.id, reveal.episode)
+            location = f"character {character.id!r} field reveals"
+            check_episode(location, reveal.episode)
+            if reveal.episode <= character.first_seen:
+                add(location, f"reveal at {reveal.episode} is not after first_seen")
+            if reveal.role:
+                check_text(location, reveal.role, MAX_ANSWER_CHARS)
+    matcher = NameMatcher(names)
 
     def check_names(location: str, episode: Progress, texts: Iterable[str]) -> None:
         for text in texts:
             for mention in matcher.find(words(text), fuzzy=False):
-                met = characters[mention.entity].first_seen
+                ident, met = known_from[mention.entity]
                 if met > episode:
                     add(
                         location,
-                        f"names {mention.entity!r} in {text!r}, but viewers first meet "
-                        f"them in {met}, after {episode}",
+                        f"names {ident!r} in {text!r}, but viewers first know them by that "
+                        f"name in {met}, after {episode}",
                     )
-
-    def check_text(location: str, text: str, limit: int) -> None:
-        bad = _MARKUP.search(text)
-        if bad:
-            add(
-                location,
-                f"contains {bad.group()!r}, which would break spoiler tags or ping "
-                "someone; write plain text",
-            )
-        if len(text) > limit:
-            add(location, f"is {len(text)} characters long; keep it under {limit}")
 
     for character in show_file.characters:
         location = f"character {character.id!r} field role"
         check_text(location, character.role, MAX_ANSWER_CHARS)
         check_names(location, character.first_seen, [character.role])
+        for reveal in character.reveals:
+            if reveal.role:
+                check_names(f"{location}s", reveal.episode, [reveal.role])
 
     for fact in show_file.facts:
         location = f"fact {fact.id!r}"
@@ -162,6 +205,9 @@ def validate(show_file: ShowFile, where: str = "<memory>") -> list[Issue]:
                     f"is about {ref!r}, whom viewers first meet in "
                     f"{characters[ref].first_seen}, after {fact.episode}",
                 )
+        for ref in fact.subject or []:
+            if ref not in fact.about:
+                add(f"{location} field subject", f"{ref!r} is not in the fact's about")
         check_text(f"{location} field answer", fact.answer, MAX_ANSWER_CHARS)
         for question in fact.questions:
             if "||" in question:
@@ -186,9 +232,14 @@ def _range(counts: dict[int, int]) -> str:
 
 
 def show_files(path: Path) -> list[Path]:
-    """Return the show files at a path: the file itself, or every YAML file in a folder."""
+    """Return the show files at a path: the file itself, or every show in a folder.
+
+    A show is either one YAML file in the folder or a folder of its own holding `show.yaml`
+    (and optionally `vocabulary.yaml` and an `eval/` folder of question sets).
+    """
     if path.is_dir():
-        return sorted([*path.glob("*.yaml"), *path.glob("*.yml")])
+        files = [*path.glob("*.yaml"), *path.glob("*.yml"), *path.glob(f"*/{SHOW_FILE}")]
+        return sorted(files)
     return [path]
 
 
