@@ -19,7 +19,7 @@ from bot.core.index import SHOW_ENTITY, FactIndex, Match, Query
 from bot.core.names import NameMatcher
 from bot.core.progress import Progress, last_episode, parse_progress, valid_range
 from bot.core.schema import Character, EpisodeRecap, Fact, ShowFile, ShowInfo
-from bot.core.text import words
+from bot.core.text import Lexicon, words
 
 # Past this many characters a question is only noise for matching, and slow to scan.
 MAX_QUESTION_CHARS = 400
@@ -97,12 +97,15 @@ class ShowView:
         self.facts = sorted([*show_file.facts, *derived_facts(known)], key=lambda f: f.episode)
         names = {c.id: c.names for c in characters}
         names[SHOW_ENTITY] = [self.show.title, *self.show.aliases]
-        vocabulary = {w for f in self.facts for q in (*f.questions, f.answer) for w in words(q)}
-        self.names = NameMatcher(names, vocabulary)
+        self.lexicon = Lexicon(self.show.vocabulary)
+        texts = (text for f in self.facts for text in (*f.questions, f.answer))
+        vocabulary = {w for text in texts for w in self.lexicon.words(text)}
+        self.names = NameMatcher(names, vocabulary, self.lexicon)
         seasons = self.show.episode_counts
         self.index = FactIndex(
             self.facts,
             self.names,
+            lexicon=self.lexicon,
             vocabulary=vocabulary,
             single_season=next(iter(seasons)) if len(seasons) == 1 else None,
         )

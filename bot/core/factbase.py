@@ -14,7 +14,7 @@ from pydantic import ValidationError
 from bot.core.names import NameMatcher
 from bot.core.progress import Progress
 from bot.core.schema import MAX_ANSWER_CHARS, MAX_SUMMARY_CHARS, ShowFile
-from bot.core.text import words
+from bot.core.text import Lexicon, words
 
 # Characters that would open markup, break out of spoiler bars or ping someone on Discord.
 SHOW_FILE = "show.yaml"
@@ -172,11 +172,12 @@ def validate(show_file: ShowFile, where: str = "<memory>") -> list[Issue]:
                 add(location, f"reveal at {reveal.episode} is not after first_seen")
             if reveal.role:
                 check_text(location, reveal.role, MAX_ANSWER_CHARS)
-    matcher = NameMatcher(names)
+    lexicon = Lexicon(show.vocabulary)
+    matcher = NameMatcher(names, lexicon=lexicon)
 
     def check_names(location: str, episode: Progress, texts: Iterable[str]) -> None:
         for text in texts:
-            for mention in matcher.find(words(text), fuzzy=False):
+            for mention in matcher.find(lexicon.words(text), fuzzy=False):
                 ident, met = known_from[mention.entity]
                 if met > episode:
                     add(

@@ -14,14 +14,7 @@ from rapidfuzz import fuzz, process
 
 from bot.core.names import NameMatcher, english_words
 from bot.core.schema import Fact
-from bot.core.text import (
-    LAST_WATCHED,
-    QUESTION_WORDS,
-    SHOW_CONCEPT,
-    STOPWORDS,
-    terms_of_word,
-    words,
-)
+from bot.core.text import LAST_WATCHED, QUESTION_WORDS, SHOW_CONCEPT, STOPWORDS, Lexicon
 
 SHOW_ENTITY = "show"
 _ANSWER_WEIGHT = 0.6
@@ -30,9 +23,6 @@ _CANDIDATES = 15
 _EPISODE_MENTION = re.compile(r"\b(?:s(?:eason)?\s*(\d{1,3})\s*)?e(?:p|pisode)?\s*(\d{1,3})\b")
 _DIGIT = re.compile(r"\d")
 _SEASON_MENTION = re.compile(r"\bs(?:eason\s*)?(\d{1,3})\b|\b(\d{1,3})(?:st|nd|rd|th)? season\b")
-# Concepts a fact must speak of to answer a question that uses them: a question about the
-# actors is not answered by a fact about the character they play.
-REQUIRED_CONCEPTS = frozenset({"~offscreen"})
 
 
 @dataclass(slots=True)
@@ -45,6 +35,10 @@ class Query:
     episodes: frozenset[tuple[int, int]] = frozenset()
     # "What happened last episode?": the viewer's own latest, which only the engine knows.
     last_watched: bool = False
+    # Concepts that make "is X <word>?" a question about X's state, and concepts a fact must
+    # speak of to answer a question that uses them (the actors, not the characters).
+    states: frozenset[str] = frozenset()
+    required_concepts: frozenset[str] = frozenset()
 
     @property
     def asks_when(self) -> bool:
@@ -57,14 +51,14 @@ class Query:
 
     @property
     def required(self) -> frozenset[str]:
-        return REQUIRED_CONCEPTS & self.terms.keys()
+        return self.required_concepts & self.terms.keys()
 
     @property
     def asks_fate(self) -> bool:
         """Whether the question is about someone's state: alive, dead, turned, bitten."""
         if "~fate" in self.terms:
             return True
-        state = {"~zombie", "~halfbie", "~bite"} & self.terms.keys()
+        state = self.states & self.terms.keys()
         return bool(state) and not QUESTION_WORDS & self.terms.keys()
 
 
@@ -96,10 +90,12 @@ class FactIndex:
         facts: list[Fact],
         names: NameMatcher,
         *,
+        lexicon: Lexicon,
         vocabulary: set[str],
         single_season: int | None,
     ) -> None:
         self._names = names
+        self._lexicon = lexicon
         self._single_season = single_season
         self._docs: list[_Doc] = []
         postings: dict[str, list[tuple[int, float]]] = defaultdict(list)
@@ -143,6 +139,7 @@ class FactIndex:
             terms = set(self.analyse(question, fuzzy=False).terms)
             paraphrases.append(frozenset(terms))
             add(terms, 1.0)
+        terms_of_word = self._lexicon.terms_of_word
         topic_terms = {
             t for topic in fact.topics for w in topic.split("-") for t in terms_of_word(w)
         }
@@ -158,7 +155,8 @@ class FactIndex:
 
     def analyse(self, text: str, *, fuzzy: bool = True) -> Query:
         """Reduce text to index terms: entity ids for names, stems and concepts for words."""
-        tokens = words(text)
+        lexicon = self._lexicon
+        tokens = lexicon.words(text)
         mentions = self._names.find(tokens, fuzzy=fuzzy)
         terms: dict[str, float] = {}
         entities: set[str] = set()
@@ -177,7 +175,7 @@ class FactIndex:
             if token == LAST_WATCHED:
                 last_watched = True
                 continue
-            token_terms = terms_of_word(token)
+            token_terms = lexicon.terms_of_word(token)
             if fuzzy and token_terms:
                 # "govt" means the known concept ~military; its own stem is only noise.
                 known = tuple(t for t in token_terms if t in self._idf)
@@ -194,14 +192,21 @@ class FactIndex:
                     terms[f"~s{int(season)}e{int(episode)}"] = 1.0
             for groups in _SEASON_MENTION.findall(plain):
                 episodes.add((int(groups[0] or groups[1]), 0))
-        return Query(terms, frozenset(entities), frozenset(episodes), last_watched)
+        return Query(
+            terms,
+            frozenset(entities),
+            frozenset(episodes),
+            last_watched,
+            lexicon.states,
+            lexicon.required,
+        )
 
     def _correct(self, token: str) -> tuple[str, ...]:
         """Map a misspelt word to the closest word the fact base uses, if one is close."""
         if len(token) < 4 or not self._vocabulary or token in english_words():
             return ()  # a real word is no typo, though the base may not use it
         best = process.extractOne(token, self._vocabulary, scorer=fuzz.ratio, score_cutoff=82)
-        return terms_of_word(best[0]) if best else ()
+        return self._lexicon.terms_of_word(best[0]) if best else ()
 
     def search(self, query: Query, *, limit: int = _CANDIDATES) -> list[Match]:
         """Return facts ranked by how well they answer the query, best first."""

@@ -10,7 +10,7 @@ from typing import NamedTuple
 
 from rapidfuzz import fuzz, process
 
-from bot.core.text import CONCEPT_OF, STOPWORDS, is_hangul, stem, strip_particle, words
+from bot.core.text import GENERIC, STOPWORDS, Lexicon, is_hangul, stem, strip_particle
 
 # Korean names come out of Latin letters in several ways (Su-hyeok, Soo-hyuk; Gyeong-su,
 # Kyung-soo). Folding vowel and consonant variants lets those spellings meet.
@@ -33,6 +33,10 @@ def fold(key: str) -> str:
     return key
 
 
+def _same(key: str) -> str:
+    return key
+
+
 class Mention(NamedTuple):
     entity: str
     start: int
@@ -43,19 +47,28 @@ class Mention(NamedTuple):
 class NameMatcher:
     """Recognise entity names, given as entity id -> list of names, in tokenised text."""
 
-    def __init__(self, names: Mapping[str, Iterable[str]], vocabulary: Iterable[str] = ()) -> None:
+    def __init__(
+        self,
+        names: Mapping[str, Iterable[str]],
+        vocabulary: Iterable[str] = (),
+        lexicon: Lexicon = GENERIC,
+    ) -> None:
+        self._lexicon = lexicon
+        # Romanisation folding is the show's choice: "o" = "u" joins Korean spellings but
+        # would join English names that differ.
+        self._fold = fold if lexicon.folds_names else _same
         self._exact: dict[str, str] = {}
         folded: dict[str, set[str]] = {}
         self.max_span = 1
         for entity, entity_names in names.items():
             for name in entity_names:
-                tokens = [strip_particle(t) if is_hangul(t) else t for t in words(name)]
+                tokens = [strip_particle(t) if is_hangul(t) else t for t in lexicon.words(name)]
                 if not tokens:
                     continue
                 key = "".join(tokens)
                 self._exact.setdefault(key, entity)
                 if not is_hangul(key):
-                    folded.setdefault(fold(key), set()).add(entity)
+                    folded.setdefault(self._fold(key), set()).add(entity)
                 self.max_span = min(_MAX_SPAN, max(self.max_span, len(tokens)))
         # A folded spelling shared by two entities is no evidence for either.
         self._folded = {key: next(iter(ids)) for key, ids in folded.items() if len(ids) == 1}
@@ -70,7 +83,7 @@ class NameMatcher:
 
     def entity_for(self, text: str, *, fuzzy: bool = True) -> str | None:
         """Return the entity a whole text names (a name typed into an option), if any."""
-        tokens = words(text)
+        tokens = self._lexicon.words(text)
         mentions = self.find(tokens, fuzzy=fuzzy)
         if len(mentions) == 1 and mentions[0].end - mentions[0].start == len(tokens):
             return mentions[0].entity
@@ -116,7 +129,9 @@ class NameMatcher:
             starts = starts_name.get(token)
             if starts is None:
                 starts = (
-                    is_hangul(token) or token in self._prefixes or fold(token) in self._prefixes
+                    is_hangul(token)
+                    or token in self._prefixes
+                    or self._fold(token) in self._prefixes
                 )
                 starts_name[token] = starts
             if not starts:
@@ -131,10 +146,10 @@ class NameMatcher:
             key = ""
             for end in range(start + 1, min(count, start + self.max_span) + 1):
                 key += tokens[end - 1]
-                folded = None if key in self._prefixes else fold(key)
+                folded = None if key in self._prefixes else self._fold(key)
                 if folded is not None and folded not in self._prefixes:
                     break
-                entity = self._exact.get(key) or self._folded.get(folded or fold(key))
+                entity = self._exact.get(key) or self._folded.get(folded or self._fold(key))
                 if entity:
                     best = (end, entity)
             if best is None:
@@ -146,7 +161,7 @@ class NameMatcher:
 
     def _is_plain(self, token: str) -> bool:
         """Whether a word is an ordinary word, so no typo of a name ("teachers" is no "archer")."""
-        if token in self._plain_words or token in CONCEPT_OF:
+        if token in self._plain_words or token in self._lexicon.concept_of:
             return True
         # The language's words count as well as the base's own, so what a word is does not
         # depend on which facts a viewer may see ("teachers" is no typo of a name).
@@ -164,7 +179,7 @@ class NameMatcher:
             return Mention(entity, start, end, True)
         if span[0] in STOPWORDS or span[-1] in STOPWORDS:
             return None
-        folded = fold(key)
+        folded = self._fold(key)
         entity = self._folded.get(folded)
         if entity:
             return Mention(entity, start, end, True)
