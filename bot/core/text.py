@@ -415,3 +415,8 @@ def escape_markdown(text: str) -> str:
     text = " ".join(text.split())
     text = re.sub(r"([\\*_`~|>#\[\]<])", r"\\\1", text)
     return text.replace("@", "@\u200b")
+
+
+def plural(count: int, noun: str, many: str | None = None) -> str:
+    """Return "1 problem", "2 problems": the count with the noun in the right number."""
+    return f"{count} {noun if count == 1 else many or noun + 's'}"
