@@ -18,7 +18,7 @@ from bot.core.factbase import FactBaseError, read_library
 from bot.core.progress import ProgressError
 from bot.core.render import render_answer
 from bot.core.text import plural
-from bot.settings import get_settings
+from bot.settings import SettingsError, get_settings
 
 log = logging.getLogger(__name__)
 
@@ -67,7 +67,11 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
-    data = args.data or get_settings().data_dir
+    try:
+        data = args.data or get_settings().data_dir
+    except SettingsError as error:
+        print(error, file=sys.stderr)
+        return EXIT_USAGE
     if args.command == "validate":
         return validate_command(args.path or data)
     if args.command in (None, "run", "sync"):
