@@ -18,7 +18,7 @@ from bot.core.index import SHOW_ENTITY, FactIndex, Match, Query
 from bot.core.names import NameMatcher
 from bot.core.progress import Progress, last_episode, parse_progress, valid_range
 from bot.core.schema import Character, EpisodeRecap, Fact, ShowFile, ShowInfo
-from bot.core.text import words
+from bot.core.text import remembering_texts, words
 
 # Past this many characters a question is only noise for matching, and slow to scan.
 MAX_QUESTION_CHARS = 400
@@ -85,7 +85,7 @@ class ShowEngine:
     """The fact base of one show, indexed for answering."""
 
     def __init__(self, show_file: ShowFile) -> None:
-        with collector_paused():
+        with collector_paused(), remembering_texts():
             self._build(show_file)
 
     def _build(self, show_file: ShowFile) -> None:

@@ -24,7 +24,7 @@ from bot.core.schema import (
     ShowFile,
     ShowInfo,
 )
-from bot.core.text import words
+from bot.core.text import remembering_texts, words
 
 # Characters that would open markup, break out of spoiler bars or ping someone on Discord.
 M = TypeVar("M", bound=BaseModel)
@@ -140,6 +140,7 @@ def _describe_location(raw: dict, loc: list) -> str:
     return ".".join(str(part) for part in loc) or "file"
 
 
+@remembering_texts()
 def validate(
     show_file: ShowFile,
     where: str = "<memory>",

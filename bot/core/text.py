@@ -4,11 +4,17 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Iterator
+from contextlib import contextmanager
 from functools import lru_cache
 
 import snowballstemmer
 
+# With PyStemmer installed (a dependency) snowballstemmer hands out its C stemmer, the same
+# algorithm about 200 times faster: every new word is stemmed, and junk is all new words.
 _STEMMER = snowballstemmer.stemmer("english")
+# PyStemmer's own cache costs more per new word than the stemming; stem() has a bounded one.
+_STEMMER.maxCacheSize = 0
 _APOSTROPHES = str.maketrans({"’": "'", "‘": "'", "`": "'", "´": "'"})
 _POSSESSIVE = re.compile(r"(\w)'s\b|(\w)s'(?=\s|$)")
 _ORDINAL_SUFFIX = re.compile(r"(?<=\d)(?:st|nd|rd|th)$")
@@ -345,14 +351,53 @@ def normalize(text: str) -> str:
     return text
 
 
-@lru_cache(maxsize=131072)
-def _word_tuple(text: str) -> tuple[str, ...]:
-    return tuple(_WORD.findall(normalize(text)))
+# Every cache is bounded, so new words (a spammer's or a bored fan's) cannot grow memory
+# without end. No word is longer than MAX_WORD_CHARS (a longer run of letters is junk, cut
+# there), and texts longer than CACHED_TEXT_CHARS are worked out each time, never kept: the
+# largest entry of each cache is known, and so is its worst case in bytes.
+MAX_WORD_CHARS = 40
+CACHED_TEXT_CHARS = 500
+# Texts: the facts' questions and answers (looked at again when suggesting) and recent
+# questions; at most about 5 KB each (a key and its tokens), so about 10 MB in all.
+TEXT_CACHE_ENTRIES = 2048
+# Single words (and names of up to six words): at most about 500 bytes each, typically 150.
+WORD_CACHE_ENTRIES = 16384
+
+
+def _tokenise(text: str) -> tuple[str, ...]:
+    tokens = _WORD.findall(normalize(text))
+    return tuple(t if len(t) <= MAX_WORD_CHARS else t[:MAX_WORD_CHARS] for t in tokens)
+
+
+_cached_tokenise = lru_cache(maxsize=TEXT_CACHE_ENTRIES)(_tokenise)
+# While a fact base is validated or indexed, each of its texts is tokenised several times:
+# they are all kept until the work is done (memory in proportion to the base, not to what
+# users type), then forgotten.
+_building: dict[str, tuple[str, ...]] | None = None
+
+
+@contextmanager
+def remembering_texts() -> Iterator[None]:
+    """Keep every text tokenised inside the block, and forget them all at its end."""
+    global _building
+    outer = _building
+    _building = {} if outer is None else outer
+    try:
+        yield
+    finally:
+        _building = outer
 
 
 def words(text: str) -> list[str]:
     """Split normalised text into word tokens (Latin letters, digits, Hangul)."""
-    return list(_word_tuple(text))
+    if _building is not None:
+        found = _building.get(text)
+        if found is None:
+            found = _building[text] = _tokenise(text)
+        return list(found)
+    if len(text) > CACHED_TEXT_CHARS:
+        return list(_tokenise(text))
+    return list(_cached_tokenise(text))
 
 
 def compact(text: str) -> str:
@@ -373,12 +418,12 @@ def strip_particle(word: str) -> str:
     return word
 
 
-@lru_cache(maxsize=65536)
+@lru_cache(maxsize=WORD_CACHE_ENTRIES)
 def stem(word: str) -> str:
     return word if is_hangul(word) else _STEMMER.stemWord(word)
 
 
-@lru_cache(maxsize=65536)
+@lru_cache(maxsize=WORD_CACHE_ENTRIES)
 def terms_of_word(word: str) -> tuple[str, ...]:
     """Return the index terms of one word: its stem and any concept it belongs to."""
     if is_hangul(word):
