@@ -33,6 +33,14 @@ def test_ask_json_has_the_documented_shape() -> None:
     assert record["facts"] and "||" in record["content"]
 
 
+def test_chatter_has_its_own_status_and_no_facts() -> None:
+    result = run("ask", "thanks!", "--progress", "finished", "--json")
+    assert result.returncode == 0, result.stderr
+    record = json.loads(result.stdout)
+    assert record["status"] == "chatter" and record["facts"] == []
+    assert "||" not in record["content"]
+
+
 def test_ask_plain_prints_the_reply() -> None:
     result = run("ask", "did Nam-ra survive", "--progress", "finished")
     assert result.returncode == 0

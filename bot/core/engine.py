@@ -18,6 +18,7 @@ from bot.core.index import SHOW_ENTITY, FactIndex, Match, Query
 from bot.core.names import NameMatcher
 from bot.core.progress import Progress, last_episode, parse_progress, valid_range
 from bot.core.schema import Character, EpisodeRecap, Fact, ShowFile, ShowInfo
+from bot.core.smalltalk import Chatter, chatter_in
 from bot.core.text import remembering_texts, words
 
 # Past this many characters a question is only noise for matching, and slow to scan.
@@ -45,6 +46,7 @@ class Status(StrEnum):
     ANSWERED = "answered"
     LOCKED = "locked"
     UNKNOWN = "unknown"
+    CHATTER = "chatter"  # thanks, greetings, reactions: a friendly reply, never facts
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,6 +62,7 @@ class Answer:
     suggestions: tuple[str, ...] = ()
     # "When does X die?": each fact is shown with the episode that reveals it.
     dated: bool = False
+    chatter: Chatter | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -126,6 +129,8 @@ class ShowEngine:
 
     def ask(self, question: str, progress: Progress, *, reveal: bool = False) -> Answer:
         """Answer a question for a viewer at `progress`; `reveal` lifts the gate deliberately."""
+        if chatter := chatter_in(question[:MAX_QUESTION_CHARS]):  # decided by the words alone
+            return Answer(Status.CHATTER, self.show, progress, revealed=reveal, chatter=chatter)
         # Fans ask the same questions over and over; the base never changes once loaded.
         return self._remembered(question[:MAX_QUESTION_CHARS], progress, reveal)
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from bot.core.engine import Answer, CharacterView, RecapView, Status
 from bot.core.progress import Progress, last_episode
 from bot.core.schema import Fact, ShowInfo
+from bot.core.smalltalk import chatter_reply
 from bot.core.text import escape_markdown
 
 MESSAGE_LIMIT = 2000
@@ -56,6 +57,8 @@ def render_answer(answer: Answer, *, question: str | None = None) -> str:
     if question is not None:
         echo = question if len(question) <= ECHO_LIMIT else question[: ECHO_LIMIT - 1] + "…"
         blocks.append(f"Question: {spoiler(echo)}")
+    if answer.status is Status.CHATTER and answer.chatter is not None:
+        return fit([*blocks, *chatter_reply(answer.chatter)], [])  # no facts, so no progress line
     footer = [progress_line(answer.progress, revealed=answer.revealed)]
     if answer.status is Status.ANSWERED:
         blocks.extend(
