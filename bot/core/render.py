@@ -102,13 +102,24 @@ def render_recap(view: RecapView) -> str:
         )
         return fit([text], footer)
     blocks = [f"{recap.episode}: {spoiler(recap.summary)}" for recap in view.recaps]
-    # The newest episodes matter most when space runs out.
-    if sum(len(b) + 1 for b in blocks) > MESSAGE_LIMIT - 200:
-        blocks = blocks[::-1]
-        text = fit(blocks, footer)
-        kept = text.split("\n")[: -len(footer)]
-        return "\n".join([*kept[::-1], *footer])
-    return fit(blocks, footer)
+    if sum(len(b) + 1 for b in blocks) <= MESSAGE_LIMIT - 200:
+        return fit(blocks, footer)
+    # The newest episodes matter most when space runs out; the reply says what it left out.
+    labels = [recap.episode.label() for recap in view.recaps]
+    longest = max(labels, key=len)
+    text = fit(blocks[::-1], [_left_out_note(longest, longest), *footer])
+    kept = text.split("\n")[: -len(footer) - 1]
+    missing = labels[: len(labels) - len(kept)]
+    notes = [_left_out_note(missing[0], missing[-1])] if missing else []
+    return "\n".join([*kept[::-1], *notes, *footer])
+
+
+def _left_out_note(first: str, last: str) -> str:
+    episodes = first if first == last else f"{first} to {last}"
+    return (
+        f"-# {episodes} left out to fit one message; /recap with an episode "
+        f"(e.g. {last}) shows one."
+    )
 
 
 def render_unknown_character(show: ShowInfo, progress: Progress) -> str:
