@@ -17,7 +17,7 @@ from bot.core.engine import Library, ShowEngine, UnknownShowError
 from bot.core.factbase import FactBaseError, read_library
 from bot.core.progress import ProgressError
 from bot.core.render import render_answer
-from bot.core.text import plural
+from bot.core.text import escape_markdown, plural
 from bot.settings import SettingsError, get_settings
 
 log = logging.getLogger(__name__)
@@ -185,10 +185,10 @@ def _describe_invalid(error: ValidationError) -> str:
 
 
 def _echo(value: object) -> str:
-    """Return a request field fit to echo in a record: only clean text, never too much."""
+    """Return a request field fit to echo in a record: clean, inert text, never too much."""
     if not isinstance(value, str) or _SURROGATE.search(value):
         return ""
-    return value[:ECHO_CHARS]
+    return escape_markdown(value[:ECHO_CHARS])
 
 
 def _error_record(message: str, request: dict, engine: ShowEngine | None = None) -> dict:
