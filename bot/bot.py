@@ -18,6 +18,11 @@ from bot.tree import SpoilerTree
 
 log = logging.getLogger(__name__)
 
+# The bot never joins voice, so discord.py's start-up warnings that its voice libraries
+# (PyNaCl, davey) are missing mean nothing here and only alarm operators.
+discord.VoiceClient.warn_nacl = False
+discord.VoiceClient.warn_dave = False
+
 EXTENSIONS = (
     "bot.exts.progress",
     "bot.exts.ask",

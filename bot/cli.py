@@ -4,18 +4,38 @@ from __future__ import annotations
 
 import argparse
 import json
+import logging
+import re
 import sys
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from pathlib import Path
-from typing import TextIO
+from typing import Annotated, BinaryIO, TextIO
+
+from pydantic import AfterValidator, BaseModel, ConfigDict, ValidationError
 
 from bot.core.engine import Library, ShowEngine, UnknownShowError
 from bot.core.factbase import FactBaseError, read_library
 from bot.core.progress import ProgressError
 from bot.core.render import render_answer
-from bot.settings import get_settings
+from bot.core.text import escape_markdown, plural
+from bot.settings import SettingsError, get_settings
+
+log = logging.getLogger(__name__)
 
 EXIT_USAGE = 2
+# How much of a bad field an error record echoes back.
+ECHO_CHARS = 100
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _no_surrogates(text: str) -> str:
+    # A lone surrogate (JSON "\ud800") is no character: it cannot be printed or stored.
+    if _SURROGATE.search(text):
+        raise ValueError("it holds a lone surrogate, which is not a character")
+    return text
+
+
+Text = Annotated[str, AfterValidator(_no_surrogates)]
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -47,7 +67,11 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
-    data = args.data or get_settings().data_dir
+    try:
+        data = args.data or get_settings().data_dir
+    except SettingsError as error:
+        print(error, file=sys.stderr)
+        return EXIT_USAGE
     if args.command == "validate":
         return validate_command(args.path or data)
     if args.command in (None, "run", "sync"):
@@ -76,7 +100,8 @@ def load_library_or_report(path: Path, err: TextIO | None = None) -> Library | N
     try:
         return Library.load(path, get_settings().default_show)
     except FactBaseError as error:
-        print(f"The fact base at {path} is invalid ({len(error.issues)} problems):", file=err)
+        problems = plural(len(error.issues), "problem")
+        print(f"The fact base at {path} is invalid ({problems}):", file=err)
         for issue in error.issues:
             print(f"  {issue}", file=err)
     except UnknownShowError as error:
@@ -90,7 +115,7 @@ def validate_command(path: Path) -> int:
     except FactBaseError as error:
         for issue in error.issues:
             print(issue)
-        print(f"{len(error.issues)} problems found.")
+        print(f"{plural(len(error.issues), 'problem')} found.")
         return 1
     for show_file in shows:
         print(
@@ -100,19 +125,37 @@ def validate_command(path: Path) -> int:
     return 0
 
 
-def answer_record(library: Library, request: dict) -> dict:
-    """Answer one request dict ({"question", "progress", "reveal", "show"}) as a JSON record."""
-    engine = library.get(request.get("show"))
+class AskRequest(BaseModel):
+    """One question as the batch interface takes it: every field strictly typed."""
+
+    # Strict: "false" is not False and 5 is not a show; an unexpected type is an error
+    # record for its line rather than a guess.
+    model_config = ConfigDict(strict=True, extra="ignore")
+
+    question: Text
+    progress: Text = "none"
+    reveal: bool = False
+    show: Text | None = None
+
+
+def answer_record(library: Library, request: object) -> dict:
+    """Answer one request ({"question", "progress", "reveal", "show"}) as a JSON record."""
+    if not isinstance(request, dict):
+        return _error_record("Each line must be a JSON object with a question.", {})
+    try:
+        parsed = AskRequest.model_validate(request)
+    except ValidationError as error:
+        return _error_record(_describe_invalid(error), request)
+    engine = library.get(parsed.show)
     if engine is None:
         return _error_record(f"Unknown show. Known shows: {', '.join(library.shows)}.", request)
-    question = request.get("question")
-    if not isinstance(question, str) or not question.strip():
+    if not parsed.question.strip():
         return _error_record("Ask a question in plain words.", request, engine)
     try:
-        progress = engine.parse_progress(str(request.get("progress", "none")))
+        progress = engine.parse_progress(parsed.progress)
     except ProgressError as error:
         return _error_record(str(error), request, engine)
-    answer = engine.ask(question, progress, reveal=bool(request.get("reveal", False)))
+    answer = engine.ask(parsed.question, progress, reveal=parsed.reveal)
     return {
         "status": answer.status.value,
         "content": render_answer(answer),
@@ -122,20 +165,55 @@ def answer_record(library: Library, request: dict) -> dict:
     }
 
 
+_EXPECTED = {
+    "question": "a string",
+    "progress": 'a string such as "S1E7"',
+    "reveal": "true or false",
+    "show": "a string (a show's slug or title)",
+}
+
+
+def _describe_invalid(error: ValidationError) -> str:
+    """Name the first field that is wrong and what it should be."""
+    detail = error.errors()[0]
+    field = str(detail["loc"][0]) if detail["loc"] else "question"
+    if field == "question" and detail["type"] == "missing":
+        return "Ask a question in plain words."
+    if detail["type"] == "value_error":
+        return f"{field!r} is not valid text: {detail['ctx']['error']}."
+    return f"{field!r} must be {_EXPECTED.get(field, 'of another type')}."
+
+
+def _echo(value: object) -> str:
+    """Return a request field fit to echo in a record: clean, inert text, never too much."""
+    if not isinstance(value, str) or _SURROGATE.search(value):
+        return ""
+    return escape_markdown(value[:ECHO_CHARS])
+
+
 def _error_record(message: str, request: dict, engine: ShowEngine | None = None) -> dict:
     return {
         "status": "error",
         "content": message,
         "facts": [],
-        "progress": str(request.get("progress", "")),
-        "show": engine.slug if engine else str(request.get("show", "")),
+        "progress": _echo(request.get("progress", "")),
+        "show": engine.slug if engine else _echo(request.get("show", "")),
     }
 
 
+def write_record(record: dict, out: BinaryIO) -> None:
+    """Write one record as a line of UTF-8 JSON, whatever the terminal's encoding."""
+    # "replace" is a last guard: records hold no lone surrogates, and one must never stop
+    # the stream.
+    out.write(json.dumps(record, ensure_ascii=False).encode("utf-8", "replace") + b"\n")
+
+
 def ask_command(library: Library, args: argparse.Namespace) -> int:
+    out = sys.stdout.buffer
     if args.jsonl:
-        for record in answer_lines(library, sys.stdin):
-            print(json.dumps(record, ensure_ascii=False), flush=False)
+        for record in answer_lines(library, sys.stdin.buffer):
+            write_record(record, out)
+        out.flush()
         return 0
     if not args.question:
         print("Give a question, or --jsonl to read JSON lines from stdin.", file=sys.stderr)
@@ -146,23 +224,35 @@ def ask_command(library: Library, args: argparse.Namespace) -> int:
         "reveal": args.reveal,
         "show": args.show,
     }
-    record = answer_record(library, request)
+    record = answer_record(library, {k: v for k, v in request.items() if v is not None})
     if args.json:
-        print(json.dumps(record, ensure_ascii=False))
+        write_record(record, out)
     else:
-        print(record["content"])
+        out.write(record["content"].encode("utf-8", "replace") + b"\n")
+    out.flush()
     return 1 if record["status"] == "error" else 0
 
 
-def answer_lines(library: Library, lines: Iterable[str]) -> Iterable[dict]:
-    for line in lines:
+def answer_lines(library: Library, lines: Iterable[bytes]) -> Iterator[dict]:
+    """Answer JSON lines one by one; a bad line gets an error record and the stream goes on."""
+    for number, raw in enumerate(lines, 1):
+        try:
+            # A byte-order mark may start the stream; it is no part of the first object.
+            line = raw.decode("utf-8-sig" if number == 1 else "utf-8")
+        except UnicodeDecodeError as error:
+            yield _error_record(
+                f"Line {number} is not valid UTF-8 (byte {error.start}); nothing was asked.", {}
+            )
+            continue
         if not line.strip():
             continue
         try:
             request = json.loads(line)
-            if not isinstance(request, dict):
-                raise ValueError("not an object")
-        except ValueError:
+        except (ValueError, RecursionError):  # RecursionError: absurdly deep nesting
             yield _error_record("Each line must be a JSON object with a question.", {})
             continue
-        yield answer_record(library, request)
+        try:
+            yield answer_record(library, request)
+        except Exception:  # one line must never end the stream; the trace goes to stderr
+            log.exception("Line %d could not be answered", number)
+            yield _error_record("Something went wrong with this line; it was logged.", {})

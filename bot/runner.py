@@ -9,11 +9,12 @@ import signal
 import sys
 from pathlib import Path
 
+import aiohttp
 import discord
 
 from bot.bot import SpoilerBot
 from bot.cli import load_library_or_report
-from bot.db import CachedStorage, DatabaseUnavailable
+from bot.db import CachedStorage, DatabaseUnavailable, is_in_memory
 from bot.endpoints import use_discord_endpoints
 from bot.settings import Settings, get_settings
 
@@ -53,6 +54,12 @@ def run_bot(*, force_sync: bool, data_dir: Path, settings: Settings | None = Non
 
 
 async def _serve(settings: Settings, library, *, force_sync: bool) -> int:
+    if is_in_memory(settings.database_url):
+        log.warning(
+            "DATABASE_URL is an in-memory SQLite database: viewers' progress and server "
+            "settings will be lost when the bot stops. Use a file, e.g. "
+            "sqlite+aiosqlite:///var/spoiler-bot.db, to keep them."
+        )
     try:
         # One process running every shard makes every write, so it may cache progress too.
         storage = await CachedStorage.open(
@@ -77,12 +84,69 @@ async def _serve(settings: Settings, library, *, force_sync: bool) -> int:
             file=sys.stderr,
         )
         return 1
+    except discord.ConnectionClosed as error:
+        print(gateway_closed_message(error.code), file=sys.stderr)
+        return 1
+    except discord.PrivilegedIntentsRequired:
+        print(GATEWAY_CLOSES[4014], file=sys.stderr)
+        return 1
+    except (aiohttp.ClientError, OSError, discord.GatewayNotFound) as error:
+        print(unreachable_message(settings, error), file=sys.stderr)
+        return 1
+    except discord.HTTPException as error:
+        where = settings.discord_api_base_url or "discord.com"
+        print(
+            f"Discord's API ({where}) answered {error.status} at start-up; check "
+            "DISCORD_API_BASE_URL, or try again later.",
+            file=sys.stderr,
+        )
+        return 1
     except DatabaseUnavailable as error:
         print(f"{error}\nCheck DATABASE_URL and that the database is running.", file=sys.stderr)
         return 1
     finally:
         await storage.close()
     return 0
+
+
+# What the gateway's close codes mean for an operator, and the setting to look at.
+GATEWAY_CLOSES = {
+    4004: "Discord closed the connection (4004, authentication failed): DISCORD_TOKEN was "
+    "revoked or reset. Put the current token from the developer portal in DISCORD_TOKEN.",
+    4010: "Discord closed the connection (4010, invalid shard): check SHARD_COUNT and SHARD_IDS.",
+    4011: "Discord closed the connection (4011, sharding required): set SHARD_COUNT, or leave "
+    "SHARD_COUNT and SHARD_IDS unset to let the bot choose.",
+    4012: "Discord closed the connection (4012, invalid API version): DISCORD_GATEWAY_URL "
+    "points at a server that does not speak Discord's API v10.",
+    4013: "Discord closed the connection (4013, invalid intents): this is a bug; please report it.",
+    4014: "Discord closed the connection (4014, disallowed intents): this bot needs no "
+    "privileged intents; please report it.",
+}
+
+
+def gateway_closed_message(code: int | None) -> str:
+    """Return the one line that explains why the gateway closed for good."""
+    return GATEWAY_CLOSES.get(
+        code or 0,
+        f"Discord closed the gateway connection ({code}) and the bot cannot go on; check "
+        "DISCORD_TOKEN and DISCORD_GATEWAY_URL.",
+    )
+
+
+def unreachable_message(settings: Settings, error: BaseException) -> str:
+    """Return the one line that says Discord could not be reached, naming the setting."""
+    reason = getattr(error, "strerror", None) or type(error).__name__
+    if isinstance(error, aiohttp.ClientConnectorError):
+        reason = error.os_error.strerror or reason
+    if settings.discord_api_base_url:
+        return (
+            f"Cannot reach Discord's API at DISCORD_API_BASE_URL={settings.discord_api_base_url} "
+            f"({reason}). Check the address and that the server is running."
+        )
+    return (
+        f"Cannot reach Discord's API at discord.com ({reason}). Check the network, or set "
+        "DISCORD_API_BASE_URL to a Discord-compatible server."
+    )
 
 
 def _close_on_signals(bot: SpoilerBot) -> None:

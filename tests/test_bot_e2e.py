@@ -481,6 +481,25 @@ async def test_public_answers_need_the_server_setting(
                 assert "nam-ra" not in shown.content.lower(), shown.content
 
 
+@pytest.mark.parametrize(
+    ("status", "note"), [(403, "can't post"), (404, "couldn't"), (503, "couldn't")]
+)
+async def test_a_failed_public_post_falls_back_to_the_private_answer(
+    double: DiscordDouble, bot: SpoilerBot, bob: int, status: int, note: str
+) -> None:
+    await set_progress(double, "S1E2")
+    await run(double, "server set", {"public_answers": True}, user_id=bob)
+    double.fail_next("POST", "/channels/*/messages", status=status)
+    reply = await run(
+        double, "ask", {"question": "who saved On-jo in the cafeteria", "public": True}
+    )
+    assert_safe(reply)
+    assert "Something went wrong" not in reply.content
+    assert "Cheong-san" in reply.content and note in reply.content
+    assert "Question: ||" in reply.content  # the question stays hidden here too
+    assert double.channel_messages() == []
+
+
 # -- 8. /forget ----------------------------------------------------------------------------------
 
 
@@ -507,6 +526,7 @@ async def test_forget_confirm_deletes_and_cancel_keeps(
     confirm = await double.send_component(prompt.message_id, _button(prompt, "Delete my data"))
     done = await confirm.wait_reply(timeout=5)
     assert done.content.startswith("Done") and done.components == []
+    assert "(1 record)" in done.content
     assert await storage.get_progress(alice, SHOW) is None
     assert "not set" in (await run(double, "progress show")).content
     assert "don't store anything" in (await run(double, "forget")).content

@@ -6,6 +6,8 @@ import json
 import subprocess
 import sys
 
+import pytest
+
 from bot.settings import PROJECT_ROOT
 
 
@@ -29,6 +31,14 @@ def test_ask_json_has_the_documented_shape() -> None:
     assert record["status"] == "answered"
     assert record["progress"] == "S1E2" and record["show"] == "all-of-us-are-dead"
     assert record["facts"] and "||" in record["content"]
+
+
+def test_chatter_has_its_own_status_and_no_facts() -> None:
+    result = run("ask", "thanks!", "--progress", "finished", "--json")
+    assert result.returncode == 0, result.stderr
+    record = json.loads(result.stdout)
+    assert record["status"] == "chatter" and record["facts"] == []
+    assert "||" not in record["content"]
 
 
 def test_ask_plain_prints_the_reply() -> None:
@@ -108,3 +118,72 @@ def test_plain_module_without_token_names_the_variable_and_chat() -> None:
     result = run(env=env)
     assert result.returncode == 2
     assert "DISCORD_TOKEN" in result.stderr and "python -m bot chat" in result.stderr
+
+
+def run_jsonl(stdin: bytes) -> tuple[subprocess.CompletedProcess, list[dict]]:
+    """Feed raw bytes to `ask --jsonl`; return the process and its records."""
+    result = subprocess.run(
+        [sys.executable, "-m", "bot", "ask", "--jsonl"],
+        input=stdin, capture_output=True, cwd=PROJECT_ROOT, timeout=60,
+    )  # fmt: skip
+    return result, [json.loads(line) for line in result.stdout.decode("utf-8").splitlines()]
+
+
+FINALE = {"question": "did nam-ra survive", "progress": "S1E1"}
+
+
+@pytest.mark.parametrize("reveal", ["false", "no", "0", "off", "true", 1, 0, None, [], {}])
+def test_jsonl_reveals_only_for_json_true(reveal: object) -> None:
+    lines = [{**FINALE, "reveal": reveal}, {**FINALE, "reveal": True}, {**FINALE, "reveal": False}]
+    result, records = run_jsonl(b"".join(json.dumps(line).encode() + b"\n" for line in lines))
+    assert result.returncode == 0, result.stderr
+    bad, revealed, gated = records
+    assert bad["status"] == "error" and "'reveal' must be true or false" in bad["content"]
+    assert "may spoil" in revealed["content"]
+    assert "may spoil" not in gated["content"] and "evolved" not in gated["content"]
+
+
+def test_jsonl_gives_each_bad_line_its_own_error_and_goes_on() -> None:
+    good = json.dumps({"question": "is Ha-ri alive", "progress": "S1E12"}).encode()
+    bad_lines = [
+        *(
+            json.dumps({"question": "is Ha-ri alive", "show": v}).encode()
+            for v in (5, [1], {}, True)
+        ),
+        *(json.dumps({"question": v}).encode() for v in (5, ["q"], {"q": 1}, False)),
+        *(json.dumps({"question": "q", "progress": v}).encode() for v in (7, ["S1E2"], True)),
+        b'{"question": "is Ha-ri alive", "progress": "\\ud800"}',
+        b'{"question": "is Ha-ri \\udfff alive"}',
+        b'{"question": "is Ha-ri alive", "show": "\\ud83d"}',
+        b'{"question": "is Ha-ri \xff\xfe alive"}',
+        b"\xc3\x28",
+        b"[" * 100_000,
+        b"[1, 2]",
+        b'"just a string"',
+    ]
+    stdin = b"\n".join(line for bad in bad_lines for line in (bad, good)) + b"\n"
+    result, records = run_jsonl(stdin)
+    assert result.returncode == 0, result.stderr
+    assert "Traceback" not in result.stderr.decode()
+    assert len(records) == 2 * len(bad_lines)
+    for bad, (error, answer) in zip(
+        bad_lines, zip(records[::2], records[1::2], strict=True), strict=True
+    ):
+        assert error["status"] == "error", (bad[:80], error)
+        assert error["content"] and error["facts"] == []
+        assert answer["status"] == "answered", answer
+    invalid_utf8 = records[2 * bad_lines.index(b"\xc3\x28")]
+    assert "not valid UTF-8" in invalid_utf8["content"] and "byte 0" in invalid_utf8["content"]
+    assert "'show' must be a string" in records[0]["content"]
+
+
+def test_jsonl_output_is_utf8_json_whatever_the_locale() -> None:
+    line = json.dumps({"question": "남라 살았어?", "progress": "S1E12"}, ensure_ascii=False)
+    env = {"PATH": "/usr/bin:/bin", "LC_ALL": "C", "PYTHONIOENCODING": "ascii"}
+    result = subprocess.run(
+        [sys.executable, "-m", "bot", "ask", "--jsonl"],
+        input=line.encode() + b"\n", capture_output=True, cwd=PROJECT_ROOT, timeout=60, env=env,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    [record] = [json.loads(x) for x in result.stdout.decode("utf-8").splitlines()]
+    assert record["status"] == "answered"

@@ -173,7 +173,7 @@ def test_validate_command_prints_every_error_and_fails(tmp_path, capsys) -> None
     path = write_show(tmp_path, _break(lambda d: d["facts"][0].update(about=["ghost"])))
     assert main(["validate", str(path)]) == 1
     out = capsys.readouterr().out
-    assert "unknown character 'ghost'" in out and "1 problems found." in out
+    assert "unknown character 'ghost'" in out and "1 problem found." in out
 
 
 def test_validate_command_accepts_the_real_data(capsys) -> None:
@@ -209,3 +209,42 @@ def test_a_twist_identity_is_known_only_from_its_reveal(tmp_path) -> None:
     assert sailor is not None and sailor.role == "A sailor who washes ashore."
     after = engine.find_character("the lost prince", Progress(1, 3))
     assert after is not None and after.role == "The lost prince of the isle."
+
+
+def test_a_file_that_is_not_utf8_is_one_issue_with_the_byte_offset(tmp_path, capsys) -> None:
+    path = write_show(tmp_path, mini_show())
+    data = path.read_bytes()
+    offset = data.index(b"lighthouse keeper")
+    path.write_bytes(data[:offset] + b"\xff" + data[offset + 1 :])
+    with pytest.raises(FactBaseError) as caught:
+        read_show_file(path)
+    [issue] = caught.value.issues
+    assert str(issue).startswith(f"{path}: byte {offset}: not valid UTF-8")
+
+    assert main(["validate", str(path)]) == 1
+    out = capsys.readouterr().out
+    assert f"{path}: byte {offset}: not valid UTF-8" in out and "1 problem found." in out
+    assert main(["--data", str(path), "ask", "is ada alive"]) == 1
+    err = capsys.readouterr().err
+    assert "is invalid (1 problem)" in err and f"byte {offset}" in err
+
+
+def test_schema_and_rule_errors_are_reported_in_one_run(tmp_path) -> None:
+    def mixed(d: dict) -> None:
+        d["facts"][0].pop("source")  # schema
+        d["facts"][1]["episode"] = "S1E9"  # rule: outside the show
+        d["facts"][2]["about"] = ["ghost"]  # rule: unknown character
+        d["characters"][1].pop("role")  # schema; facts about bo-ram are not "unknown"
+        d["show"]["recaps"][0]["episode"] = "S1E7"  # rule, in the show part
+
+    path = write_show(tmp_path, _break(mixed))
+    with pytest.raises(FactBaseError) as caught:
+        read_show_file(path)
+    messages = sorted(str(issue).removeprefix(f"{path}: ") for issue in caught.value.issues)
+    assert messages == [
+        "character 'bo-ram' field role: Field required",
+        "fact 'ada-keeper' field source: Field required",
+        "fact 'ada-leaves' field about: unknown character 'ghost'",
+        "fact 'bo-ram-rescued' field episode: episode S1E9 is outside the show (S1E1-S1E3)",
+        "recap S1E7: episode S1E7 is outside the show (S1E1-S1E3)",
+    ], messages

@@ -98,3 +98,23 @@ def test_as_of_note_depends_only_on_progress_not_on_what_is_hidden() -> None:
     assert AS_OF_NOTE in with_more and AS_OF_NOTE in without_more
     finished = render_answer(mini.ask("is ada alive", Progress(1, 3)))
     assert AS_OF_NOTE not in finished
+
+
+def test_a_cut_recap_says_which_episodes_it_left_out_and_how_to_ask() -> None:
+    from bot.core.engine import Library
+    from bot.core.render import render_recap
+    from tests.helpers import DATA_DIR
+
+    real = Library.load(DATA_DIR).default
+    finished = render_recap(real.recap(Progress(1, 12)))
+    assert len(finished) <= MESSAGE_LIMIT and balanced(finished)
+    shown = [line.split(":")[0] for line in finished.splitlines() if line.startswith("S1E")]
+    assert shown[-1] == "S1E12" and "S1E1" not in shown
+    first_shown = int(shown[0].removeprefix("S1E"))
+    note = finished.splitlines()[-2]
+    assert note == (
+        f"-# S1E1 to S1E{first_shown - 1} left out to fit one message; /recap with an "
+        f"episode (e.g. S1E{first_shown - 1}) shows one."
+    )
+    short = render_recap(real.recap(Progress(1, 2)))
+    assert "left out" not in short and short.startswith("S1E1:")

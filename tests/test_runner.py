@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import os
 import signal
 import sys
@@ -74,6 +75,7 @@ async def test_runs_against_a_discord_compatible_server_and_stops_on_sigterm(tmp
         assert code == 0, err
         assert "Shutting down" in err
         assert "fake-token" not in err
+        assert "in-memory" not in err  # a file database keeps progress: no warning
 
         # Same commands, same database: a restart must not sync again.
         syncs = double.sync_count
@@ -107,3 +109,79 @@ async def test_sync_command_forces_a_sync_and_exits(tmp_path) -> None:
 async def test_blank_token_is_no_token(tmp_path, token: str) -> None:
     code, err = await finish(await start_bot(bot_env(tmp_path, DISCORD_TOKEN=token)))
     assert code == 2 and "DISCORD_TOKEN" in err
+
+
+def assert_one_clear_line(err: str, *needles: str) -> None:
+    """No traceback: the failure is one line that names what to fix."""
+    assert "Traceback" not in err, err
+    [line] = [line for line in err.splitlines() if all(n in line for n in needles)]
+    assert len(line) < 300, line
+
+
+async def test_unreachable_discord_api_is_one_line_naming_the_setting(tmp_path) -> None:
+    env = bot_env(
+        tmp_path,
+        DISCORD_API_BASE_URL="http://127.0.0.1:1/api/v10",
+        DISCORD_GATEWAY_URL="ws://127.0.0.1:1/gateway",
+    )
+    code, err = await finish(await start_bot(env))
+    assert code == 1
+    assert_one_clear_line(err, "Cannot reach", "DISCORD_API_BASE_URL=http://127.0.0.1:1/api/v10")
+
+
+async def test_revoked_token_while_running_is_one_line_naming_the_token(tmp_path) -> None:
+    async with DiscordDouble() as double:
+        env = bot_env(
+            tmp_path,
+            DISCORD_API_BASE_URL=double.api_base_url,
+            DISCORD_GATEWAY_URL=double.gateway_url,
+        )
+        process = await start_bot(env)
+        try:
+            await double.wait_for_identify(timeout=30)
+            await double.drop_gateway(code=4004)
+        finally:
+            code, err = await finish(process)
+    assert code == 1
+    assert_one_clear_line(err, "4004", "DISCORD_TOKEN")
+    assert "fake-token" not in err
+
+
+@pytest.mark.parametrize(
+    ("overrides", "needle"),
+    [
+        ({"SHARD_IDS": "0"}, "SHARD_IDS needs SHARD_COUNT"),
+        ({"SHARD_IDS": "0,x", "SHARD_COUNT": "2"}, "SHARD_IDS: expected shard numbers"),
+        ({"SHARD_IDS": "3", "SHARD_COUNT": "2"}, "outside SHARD_COUNT 2"),
+        ({"ASK_COOLDOWN_RATE": "0"}, "ASK_COOLDOWN_RATE:"),
+    ],
+)
+async def test_wrong_settings_are_named_without_a_traceback(
+    tmp_path, overrides: dict[str, str], needle: str
+) -> None:
+    code, err = await finish(await start_bot(bot_env(tmp_path, **overrides)))
+    assert code == 2
+    assert_one_clear_line(err, needle)
+
+
+async def test_a_single_shard_id_runs_and_voice_warnings_are_gone(tmp_path) -> None:
+    async with DiscordDouble() as double:
+        env = bot_env(
+            tmp_path,
+            DISCORD_API_BASE_URL=double.api_base_url,
+            DISCORD_GATEWAY_URL=double.gateway_url,
+            SHARD_IDS="0",
+            SHARD_COUNT="1",
+            DATABASE_URL="sqlite+aiosqlite:///",
+        )
+        process = await start_bot(env)
+        try:
+            await double.wait_for_identify(timeout=30)
+            assert double.identify_payloads[0].get("shard") == [0, 1]
+        finally:
+            with contextlib.suppress(ProcessLookupError):  # it may have died at start
+                process.send_signal(signal.SIGTERM)
+            code, err = await finish(process)
+    assert code == 0, err
+    assert "voice" not in err.lower(), err
+    assert_one_clear_line(err, "WARNING", "DATABASE_URL is an in-memory", "will be lost")

@@ -19,7 +19,8 @@ from bot.core.index import SHOW_ENTITY, FactIndex, Match, Query
 from bot.core.names import NameMatcher
 from bot.core.progress import Progress, last_episode, parse_progress, valid_range
 from bot.core.schema import Character, EpisodeRecap, Fact, ShowFile, ShowInfo
-from bot.core.text import Lexicon, words
+from bot.core.smalltalk import Chatter, chatter_in
+from bot.core.text import Lexicon, remembering_texts, words
 
 # Past this many characters a question is only noise for matching, and slow to scan.
 MAX_QUESTION_CHARS = 400
@@ -46,6 +47,7 @@ class Status(StrEnum):
     # Nothing the viewer may be told answers it; for a viewer who hasn't finished, the reply
     # reads the same whether or not a later episode would.
     UNKNOWN = "unknown"
+    CHATTER = "chatter"  # thanks, greetings, reactions: a friendly reply, never facts
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,6 +62,7 @@ class Answer:
     suggestions: tuple[str, ...] = ()
     # "When does X die?": each fact is shown with the episode that reveals it.
     dated: bool = False
+    chatter: Chatter | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -129,6 +132,9 @@ class ShowView:
 
         def result(status: Status, **kwargs: object) -> Answer:
             return Answer(status, self.show, progress, revealed=reveal, **kwargs)
+
+        if chatter := chatter_in(question):  # decided by the words alone, never by facts
+            return result(Status.CHATTER, chatter=chatter)
 
         query = self._analyse(question, progress)
         if not self._covers_episodes(query.episodes):
@@ -248,7 +254,7 @@ class ShowEngine:
     """One show, answered for each viewer from the view cut at their progress."""
 
     def __init__(self, show_file: ShowFile) -> None:
-        with collector_paused():
+        with collector_paused(), remembering_texts():
             self.show = show_file.show
             self.finale = last_episode(self.show)
             # One view per progress point, built once: start-up and memory grow with the

@@ -2,23 +2,34 @@
 
 from __future__ import annotations
 
+import contextlib
 import re
 from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TypeVar
 
 import yaml
-from pydantic import ValidationError
+from pydantic import BaseModel, ValidationError
 
 from bot.core.names import NameMatcher
 from bot.core.progress import Progress
-from bot.core.schema import MAX_ANSWER_CHARS, MAX_SUMMARY_CHARS, ShowFile
-from bot.core.text import Lexicon, words
+from bot.core.schema import (
+    MAX_ANSWER_CHARS,
+    MAX_SUMMARY_CHARS,
+    Character,
+    EpisodeRecap,
+    Fact,
+    ShowFile,
+    ShowInfo,
+)
+from bot.core.text import Lexicon, remembering_texts, words
 
-# Characters that would open markup, break out of spoiler bars or ping someone on Discord.
 SHOW_FILE = "show.yaml"
 VOCABULARY_FILE = "vocabulary.yaml"
+M = TypeVar("M", bound=BaseModel)
+# Characters that would open markup, break out of spoiler bars or ping someone on Discord.
 _MARKUP = re.compile(r"\|\||[*_`~#>\[\]<@]|https?://|\n")
 
 
@@ -46,9 +57,12 @@ def read_show_file(path: Path) -> ShowFile:
     """Parse and fully validate one show file, raising FactBaseError with every issue."""
     where = str(path)
     try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+        raw = yaml.safe_load(path.read_bytes().decode("utf-8"))
     except OSError as error:
         raise FactBaseError([Issue(where, "file", f"cannot read: {error.strerror}")]) from None
+    except UnicodeDecodeError as error:
+        message = f"not valid UTF-8 text ({error.reason}); save the file as UTF-8"
+        raise FactBaseError([Issue(where, f"byte {error.start}", message)]) from None
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None)
         at = f"line {mark.line + 1}, column {mark.column + 1}" if mark else "file"
@@ -64,7 +78,12 @@ def read_show_file(path: Path) -> ShowFile:
     try:
         show_file = ShowFile.model_validate(raw)
     except ValidationError as error:
-        raise FactBaseError(list(_schema_issues(where, raw, error))) from None
+        issues = list(_schema_issues(where, raw, error))
+        # The rules run on what did parse, so one run reports every problem.
+        partial, unparsed = _parsed_parts(raw)
+        if partial is not None:
+            issues.extend(validate(partial, where, unparsed_characters=unparsed))
+        raise FactBaseError(issues) from None
     issues = validate(show_file, where)
     if issues:
         raise FactBaseError(issues)
@@ -88,6 +107,41 @@ def _merge_vocabulary(raw: dict, path: Path) -> None:
     show["vocabulary"] = vocabulary
 
 
+def _parsed_parts(raw: dict) -> tuple[ShowFile | None, frozenset[str]]:
+    """Return the items of a file that pass the schema, and the ids of characters that don't."""
+    # No rule can run without the show's seasons: None when they can't be read.
+    show_raw = raw.get("show")
+    if not isinstance(show_raw, dict):
+        return None, frozenset()
+    recaps = show_raw.get("recaps")
+    if isinstance(recaps, list):
+        show_raw = {**show_raw, "recaps": _valid_items(EpisodeRecap, recaps)}
+    try:
+        show = ShowInfo.model_validate(show_raw)
+    except ValidationError:
+        return None, frozenset()
+    characters = _items(raw, "characters")
+    parsed = _valid_items(Character, characters)
+    unparsed = {c.get("id") for c in characters if isinstance(c, dict)} - {c.id for c in parsed}
+    partial = ShowFile.model_construct(
+        show=show, characters=parsed, facts=_valid_items(Fact, _items(raw, "facts"))
+    )
+    return partial, frozenset(str(ident) for ident in unparsed)
+
+
+def _items(raw: dict, key: str) -> list:
+    items = raw.get(key)
+    return items if isinstance(items, list) else []
+
+
+def _valid_items(model: type[M], items: list) -> list[M]:
+    valid = []
+    for item in items:
+        with contextlib.suppress(ValidationError):  # already reported by the schema check
+            valid.append(model.model_validate(item))
+    return valid
+
+
 def _schema_issues(where: str, raw: dict, error: ValidationError) -> Iterator[Issue]:
     for detail in error.errors():
         loc = list(detail["loc"])
@@ -108,8 +162,16 @@ def _describe_location(raw: dict, loc: list) -> str:
     return ".".join(str(part) for part in loc) or "file"
 
 
-def validate(show_file: ShowFile, where: str = "<memory>") -> list[Issue]:
+@remembering_texts()
+def validate(
+    show_file: ShowFile,
+    where: str = "<memory>",
+    *,
+    unparsed_characters: frozenset[str] = frozenset(),
+) -> list[Issue]:
     """Return every rule the show file breaks beyond its schema."""
+    # `unparsed_characters`: ids of characters the schema rejected, so references to them
+    # are not reported a second time as unknown.
     issues: list[Issue] = []
 
     def add(location: str, message: str) -> None:
@@ -198,6 +260,8 @@ def validate(show_file: ShowFile, where: str = "<memory>") -> list[Issue]:
         location = f"fact {fact.id!r}"
         check_episode(f"{location} field episode", fact.episode)
         for ref in fact.about:
+            if ref in unparsed_characters:
+                continue
             if ref not in characters:
                 add(f"{location} field about", f"unknown character {ref!r}")
             elif characters[ref].first_seen > fact.episode:

@@ -23,6 +23,10 @@ _CANDIDATES = 15
 _EPISODE_MENTION = re.compile(r"\b(?:s(?:eason)?\s*(\d{1,3})\s*)?e(?:p|pisode)?\s*(\d{1,3})\b")
 _DIGIT = re.compile(r"\d")
 _SEASON_MENTION = re.compile(r"\bs(?:eason\s*)?(\d{1,3})\b|\b(\d{1,3})(?:st|nd|rd|th)? season\b")
+# Typo corrections one text may try: each is a fuzzy search of the base's vocabulary, and
+# 400 characters of unknown words would otherwise search it for every word.
+MAX_CORRECTIONS = 3
+_CORRECTION_CUTOFF = 82
 
 
 @dataclass(slots=True)
@@ -120,7 +124,16 @@ class FactIndex:
         for position, doc in enumerate(self._docs):
             for entity in doc.entities:
                 self._entity_docs[entity].add(position)
-        self._vocabulary = sorted(w for w in vocabulary if len(w) >= 4 and w not in STOPWORDS)
+        known = sorted(w for w in vocabulary if len(w) >= 4 and w not in STOPWORDS)
+        # By the length of the misspelt word: fuzz.ratio can reach the cut-off only for words
+        # of similar length, so only those are compared.
+        self._vocabulary: dict[int, list[str]] = {}
+        for length in range(4, max(map(len, known), default=0) * 2):
+            low = length * _CORRECTION_CUTOFF / (200 - _CORRECTION_CUTOFF)
+            high = length * (200 - _CORRECTION_CUTOFF) / _CORRECTION_CUTOFF
+            fits = [w for w in known if low <= len(w) <= high]
+            if fits:
+                self._vocabulary[length] = fits
 
     def _weight(self, term: str) -> float:
         base = self._idf.get(term, self._unknown_idf)
@@ -169,6 +182,7 @@ class FactIndex:
                 entities.add(mention.entity)
                 terms[f"@{mention.entity}"] = 1.0
         last_watched = False
+        corrections = MAX_CORRECTIONS
         for position, token in enumerate(tokens):
             if position in covered:
                 continue
@@ -179,7 +193,10 @@ class FactIndex:
             if fuzzy and token_terms:
                 # "govt" means the known concept ~military; its own stem is only noise.
                 known = tuple(t for t in token_terms if t in self._idf)
-                token_terms = known or self._correct(token) or token_terms
+                if not known and corrections > 0:
+                    corrections -= 1
+                    known = self._correct(token)
+                token_terms = known or token_terms
             for term in token_terms:
                 terms[term] = 1.0
         episodes: set[tuple[int, int]] = set()
@@ -203,9 +220,12 @@ class FactIndex:
 
     def _correct(self, token: str) -> tuple[str, ...]:
         """Map a misspelt word to the closest word the fact base uses, if one is close."""
-        if len(token) < 4 or not self._vocabulary or token in english_words():
+        candidates = self._vocabulary.get(len(token))
+        if len(token) < 4 or not candidates or token in english_words():
             return ()  # a real word is no typo, though the base may not use it
-        best = process.extractOne(token, self._vocabulary, scorer=fuzz.ratio, score_cutoff=82)
+        best = process.extractOne(
+            token, candidates, scorer=fuzz.ratio, score_cutoff=_CORRECTION_CUTOFF
+        )
         return self._lexicon.terms_of_word(best[0]) if best else ()
 
     def search(self, query: Query, *, limit: int = _CANDIDATES) -> list[Match]:

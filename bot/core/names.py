@@ -10,12 +10,26 @@ from typing import NamedTuple
 
 from rapidfuzz import fuzz, process
 
-from bot.core.text import GENERIC, STOPWORDS, Lexicon, is_hangul, stem, strip_particle
+from bot.core.text import (
+    GENERIC,
+    STOPWORDS,
+    WORD_CACHE_ENTRIES,
+    Lexicon,
+    is_hangul,
+    stem,
+    strip_particle,
+)
 
 # Korean names come out of Latin letters in several ways (Su-hyeok, Soo-hyuk; Gyeong-su,
 # Kyung-soo). Folding vowel and consonant variants lets those spellings meet.
 _FOLDS = [("yeo", "yo"), ("eo", "o"), ("oo", "u"), ("eu", "u"), ("ae", "a"), ("o", "u"), ("k", "g")]
 _MAX_SPAN = 6
+# Fuzzy look-ups one text may make: a 400-character question of unknown words would try
+# hundreds of spans; a real question holds a few unknown words at most.
+MAX_FUZZY_LOOKUPS = 12
+# fuzz.ratio of two keys is at most 2 * shorter / (shorter + longer): a key this much longer
+# than every name can't reach the cut-off of 80, so it is not looked up at all.
+_MAX_LENGTH_RATIO = 1.5
 
 
 @cache
@@ -25,7 +39,7 @@ def english_words() -> frozenset[str]:
     return frozenset(line for line in text.splitlines() if line and not line.startswith("#"))
 
 
-@lru_cache(maxsize=131072)
+@lru_cache(maxsize=WORD_CACHE_ENTRIES)
 def fold(key: str) -> str:
     """Fold a compact romanised name so that common spelling variants compare equal."""
     for old, new in _FOLDS:
@@ -75,7 +89,8 @@ class NameMatcher:
         self._fuzzy_keys = [key for key in self._folded if len(key) >= 4]
         self._prefixes = {key[:i] for key in self._exact for i in range(1, len(key) + 1)}
         self._prefixes |= {key[:i] for key in self._folded for i in range(1, len(key) + 1)}
-        self._starts_name: dict[str, bool] = {}
+        self._starts_name = lru_cache(maxsize=WORD_CACHE_ENTRIES)(self._is_name_start)
+        self._longest_fuzzy = max(map(len, self._fuzzy_keys), default=0) * _MAX_LENGTH_RATIO
         name_tokens = {t for key in self._exact for t in re.findall(r"\w+", key)}
         self._name_tokens = frozenset(name_tokens)
         self._plain_words = frozenset(set(vocabulary) - name_tokens) | STOPWORDS
@@ -95,13 +110,23 @@ class NameMatcher:
         if not fuzzy:
             return exact
         covered = {i for mention in exact for i in range(mention.start, mention.end)}
-        if all(i in covered or self._is_plain(t) for i, t in enumerate(tokens)):
+        plain = [i in covered or self._is_plain(t) for i, t in enumerate(tokens)]
+        if all(plain):
             # Typos can only hide in words that are neither names nor words the base uses.
             return exact
         found: list[tuple[int, int, Mention]] = []
+        budget = MAX_FUZZY_LOOKUPS
         for start in range(len(tokens)):
+            # Only a word that starts some name can start an exact (or folded) match.
+            may_be_exact = self._starts_name(tokens[start])
+            if not may_be_exact and (budget <= 0 or start in covered):
+                continue
             for end in range(min(len(tokens), start + self.max_span), start, -1):
-                mention = self._match(tokens[start:end], start, end, fuzzy)
+                span = tokens[start:end]
+                mention = self._match_exact(span, start, end) if may_be_exact else None
+                if mention is None and budget > 0 and self._may_be_typo(span, start, plain):
+                    budget -= 1
+                    mention = self._match_fuzzy(span, start, end)
                 if mention:
                     found.append((0 if mention.exact else 1, start - end, mention))
         found.sort(key=lambda item: (item[0], item[1], item[2].start))
@@ -126,15 +151,7 @@ class NameMatcher:
         starts_name = self._starts_name
         while start < count:
             token = tokens[start]
-            starts = starts_name.get(token)
-            if starts is None:
-                starts = (
-                    is_hangul(token)
-                    or token in self._prefixes
-                    or self._fold(token) in self._prefixes
-                )
-                starts_name[token] = starts
-            if not starts:
+            if not starts_name(token):
                 start += 1
                 continue
             if is_hangul(token):
@@ -159,6 +176,9 @@ class NameMatcher:
             start = best[0]
         return mentions
 
+    def _is_name_start(self, token: str) -> bool:
+        return is_hangul(token) or token in self._prefixes or self._fold(token) in self._prefixes
+
     def _is_plain(self, token: str) -> bool:
         """Whether a word is an ordinary word, so no typo of a name ("teachers" is no "archer")."""
         if token in self._plain_words or token in self._lexicon.concept_of:
@@ -170,6 +190,13 @@ class NameMatcher:
         return stem(token) in self._plain_stems
 
     def _match(self, span: list[str], start: int, end: int, fuzzy: bool) -> Mention | None:
+        mention = self._match_exact(span, start, end)
+        if mention is None and fuzzy and self._may_be_typo(span, start, None):
+            return self._match_fuzzy(span, start, end)
+        return mention
+
+    def _match_exact(self, span: list[str], start: int, end: int) -> Mention | None:
+        """Match a span spelt as a name is listed, or as a folded variant of one."""
         if len(span) == 1 and is_hangul(span[0]):
             entity = self._exact.get(span[0]) or self._exact.get(strip_particle(span[0]))
             return Mention(entity, start, end, True) if entity else None
@@ -179,14 +206,27 @@ class NameMatcher:
             return Mention(entity, start, end, True)
         if span[0] in STOPWORDS or span[-1] in STOPWORDS:
             return None
-        folded = self._fold(key)
-        entity = self._folded.get(folded)
-        if entity:
-            return Mention(entity, start, end, True)
-        if not fuzzy or len(key) < 4 or (len(span) == 1 and self._is_plain(span[0])):
-            return None
-        if any(len(token) > 3 and self._is_plain(token) for token in span):
-            return None
+        entity = self._folded.get(self._fold(key))
+        return Mention(entity, start, end, True) if entity else None
+
+    def _may_be_typo(self, span: list[str], start: int, plain: list[bool] | None) -> bool:
+        """Whether a span is worth a fuzzy look-up: it could be a misspelt name."""
+        if len(span) == 1 and is_hangul(span[0]):
+            return False
+        if span[0] in STOPWORDS or span[-1] in STOPWORDS:
+            return False
+        length = sum(map(len, span))
+        # Folding shortens a key by at most a third ("yeo" -> "yo").
+        if length < 4 or length * 2 / 3 > self._longest_fuzzy:
+            return False  # too short to tell, or too long to be close to any name
+        flags = plain[start : start + len(span)] if plain else [self._is_plain(t) for t in span]
+        if len(span) == 1 and flags[0]:
+            return False
+        # An ordinary word is no part of a typo of a name.
+        return not any(flag and len(token) > 3 for flag, token in zip(flags, span, strict=True))
+
+    def _match_fuzzy(self, span: list[str], start: int, end: int) -> Mention | None:
+        folded = self._fold("".join(span))
         cutoff = 80 if len(folded) >= 5 else 87
         best = process.extractOne(folded, self._fuzzy_keys, scorer=fuzz.ratio, score_cutoff=cutoff)
         if best is None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from bot.core.engine import Answer, CharacterView, RecapView, Status
 from bot.core.progress import Progress, last_episode
 from bot.core.schema import Fact, ShowInfo
+from bot.core.smalltalk import chatter_reply
 from bot.core.text import escape_markdown
 
 MESSAGE_LIMIT = 2000
@@ -63,6 +64,8 @@ def render_answer(answer: Answer, *, question: str | None = None) -> str:
     if question is not None:
         echo = question if len(question) <= ECHO_LIMIT else question[: ECHO_LIMIT - 1] + "…"
         blocks.append(f"Question: {spoiler(echo)}")
+    if answer.status is Status.CHATTER and answer.chatter is not None:
+        return fit([*blocks, *chatter_reply(answer.chatter)], [])  # no facts, so no progress line
     footer = [progress_line(answer.progress, revealed=answer.revealed)]
     if answer.status is Status.ANSWERED:
         blocks.extend(
@@ -116,13 +119,24 @@ def render_recap(view: RecapView) -> str:
         )
         return fit([text], footer)
     blocks = [f"{recap.episode}: {spoiler(recap.summary)}" for recap in view.recaps]
-    # The newest episodes matter most when space runs out.
-    if sum(len(b) + 1 for b in blocks) > MESSAGE_LIMIT - 200:
-        blocks = blocks[::-1]
-        text = fit(blocks, footer)
-        kept = text.split("\n")[: -len(footer)]
-        return "\n".join([*kept[::-1], *footer])
-    return fit(blocks, footer)
+    if sum(len(b) + 1 for b in blocks) <= MESSAGE_LIMIT - 200:
+        return fit(blocks, footer)
+    # The newest episodes matter most when space runs out; the reply says what it left out.
+    labels = [recap.episode.label() for recap in view.recaps]
+    longest = max(labels, key=len)
+    text = fit(blocks[::-1], [_left_out_note(longest, longest), *footer])
+    kept = text.split("\n")[: -len(footer) - 1]
+    missing = labels[: len(labels) - len(kept)]
+    notes = [_left_out_note(missing[0], missing[-1])] if missing else []
+    return "\n".join([*kept[::-1], *notes, *footer])
+
+
+def _left_out_note(first: str, last: str) -> str:
+    episodes = first if first == last else f"{first} to {last}"
+    return (
+        f"-# {episodes} left out to fit one message; /recap with an episode "
+        f"(e.g. {last}) shows one."
+    )
 
 
 def render_unknown_character(show: ShowInfo, progress: Progress) -> str:

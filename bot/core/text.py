@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Iterator
+from contextlib import contextmanager
 from functools import lru_cache
 from importlib.resources import files
 
@@ -12,7 +14,11 @@ import yaml
 
 from bot.core.schema import Vocabulary
 
+# With PyStemmer installed (a dependency) snowballstemmer hands out its C stemmer, the same
+# algorithm about 200 times faster: every new word is stemmed, and junk is all new words.
 _STEMMER = snowballstemmer.stemmer("english")
+# PyStemmer's own cache costs more per new word than the stemming; stem() has a bounded one.
+_STEMMER.maxCacheSize = 0
 _APOSTROPHES = str.maketrans({"’": "'", "‘": "'", "`": "'", "´": "'"})
 _POSSESSIVE = re.compile(r"(\w)'s\b|(\w)s'(?=\s|$)")
 _ORDINAL_SUFFIX = re.compile(r"(?<=\d)(?:st|nd|rd|th)$")
@@ -55,7 +61,6 @@ _KOREAN_PREFIXES: dict[str, str] = _KO["prefixes"]
 _KOREAN_WORDS: dict[str, str] = _KO["words"]
 _KOREAN_STOPWORDS = frozenset(_KO["stopwords"])
 _KOREAN_PARTICLES = sorted(_KO["particles"], key=len, reverse=True)
-_CACHE_SIZE = 8192  # words and questions; bounded, since every new word asked adds one
 
 
 def normalize(text: str) -> str:
@@ -69,6 +74,35 @@ def normalize(text: str) -> str:
             if triggers & found:
                 text = pattern.sub(replacement, text)
     return text
+
+
+# Every cache is bounded, so new words (a spammer's or a bored fan's) cannot grow memory
+# without end. No word is longer than MAX_WORD_CHARS (a longer run of letters is junk, cut
+# there), and texts longer than CACHED_TEXT_CHARS are worked out each time, never kept: the
+# largest entry of each cache is known, and so is its worst case in bytes.
+MAX_WORD_CHARS = 40
+CACHED_TEXT_CHARS = 500
+# Texts: the facts' questions and answers (looked at again when suggesting) and recent
+# questions; at most about 5 KB each (a key and its tokens), so about 10 MB in all.
+TEXT_CACHE_ENTRIES = 2048
+# Single words (and names of up to six words): at most about 500 bytes each, typically 150.
+WORD_CACHE_ENTRIES = 16384
+# While a fact base is validated or indexed, each of its texts is tokenised several times:
+# they are all kept until the work is done (memory in proportion to the base, not to what
+# users type), then forgotten.
+_building: dict[tuple[int, str], tuple[str, ...]] | None = None
+
+
+@contextmanager
+def remembering_texts() -> Iterator[None]:
+    """Keep every text tokenised inside the block, and forget them all at its end."""
+    global _building
+    outer = _building
+    _building = {} if outer is None else outer
+    try:
+        yield
+    finally:
+        _building = outer
 
 
 def compact(text: str) -> str:
@@ -89,7 +123,7 @@ def strip_particle(word: str) -> str:
     return word
 
 
-@lru_cache(maxsize=_CACHE_SIZE)
+@lru_cache(maxsize=WORD_CACHE_ENTRIES)
 def stem(word: str) -> str:
     return word if is_hangul(word) else _STEMMER.stemWord(word)
 
@@ -121,18 +155,27 @@ class Lexicon:
             for word, concept in self.concept_of.items()
             if concept in QUESTION_WORDS or concept == SHOW_CONCEPT
         }
-        self.words_of = lru_cache(maxsize=_CACHE_SIZE)(self._words)
-        self.terms_of_word = lru_cache(maxsize=_CACHE_SIZE)(self._terms_of_word)
+        self._cached_words = lru_cache(maxsize=TEXT_CACHE_ENTRIES)(self._tokenise)
+        self.terms_of_word = lru_cache(maxsize=WORD_CACHE_ENTRIES)(self._terms_of_word)
 
     def words(self, text: str) -> list[str]:
         """Split normalised text into word tokens (Latin letters, digits, Hangul)."""
-        return list(self.words_of(text))
+        if _building is not None:
+            key = (id(self), text)
+            found = _building.get(key)
+            if found is None:
+                found = _building[key] = self._tokenise(text)
+            return list(found)
+        if len(text) > CACHED_TEXT_CHARS:
+            return list(self._tokenise(text))
+        return list(self._cached_words(text))
 
-    def _words(self, text: str) -> tuple[str, ...]:
+    def _tokenise(self, text: str) -> tuple[str, ...]:
         text = unicodedata.normalize("NFKC", text).translate(_APOSTROPHES).lower()
         if self._phrase_pattern is not None:
             text = self._phrase_pattern.sub(lambda m: self._phrases[m.group()], text)
-        return tuple(_WORD.findall(normalize(text)))
+        tokens = _WORD.findall(normalize(text))
+        return tuple(t if len(t) <= MAX_WORD_CHARS else t[:MAX_WORD_CHARS] for t in tokens)
 
     def _terms_of_word(self, word: str) -> tuple[str, ...]:
         """Return the index terms of one word: its stem and any concept it belongs to."""
@@ -174,3 +217,8 @@ def escape_markdown(text: str) -> str:
     text = " ".join(text.split())
     text = re.sub(r"([\\*_`~|>#\[\]<])", r"\\\1", text)
     return text.replace("@", "@\u200b")
+
+
+def plural(count: int, noun: str, many: str | None = None) -> str:
+    """Return "1 problem", "2 problems": the count with the noun in the right number."""
+    return f"{count} {noun if count == 1 else many or noun + 's'}"

@@ -1,7 +1,7 @@
 """Persistent storage: viewer progress, guild settings and command-sync digests."""
 
 from bot.db.cache import CachedStorage
-from bot.db.engine import create_engine, make_sessionmaker
+from bot.db.engine import create_engine, is_in_memory, make_sessionmaker
 from bot.db.errors import DatabaseUnavailable
 from bot.db.migrate import upgrade_database
 from bot.db.storage import UNCHANGED, GuildConfig, Storage
@@ -13,6 +13,7 @@ __all__ = [
     "GuildConfig",
     "Storage",
     "create_engine",
+    "is_in_memory",
     "make_sessionmaker",
     "upgrade_database",
 ]

@@ -7,6 +7,7 @@ from typing import Any
 
 from sqlalchemy import event
 from sqlalchemy.engine import URL, make_url
+from sqlalchemy.exc import ArgumentError
 from sqlalchemy.ext.asyncio import (
     AsyncEngine,
     AsyncSession,
@@ -38,6 +39,18 @@ def sqlite_file(url: URL) -> Path | None:
     if not database or database == ":memory:" or database.startswith("file:"):
         return None
     return Path(database).expanduser()
+
+
+def is_in_memory(url: str | URL) -> bool:
+    """Return whether a database URL names an in-memory SQLite database, gone at exit."""
+    try:
+        parsed = normalize_url(url)
+    except ArgumentError:
+        return False  # opening it reports the bad URL
+    if parsed.get_backend_name() != "sqlite":
+        return False
+    database = parsed.database or ""
+    return database in ("", ":memory:") or parsed.query.get("mode") == "memory"
 
 
 def _set_sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import logging
+
 import discord
 from discord import app_commands
 from discord.ext import commands
@@ -18,6 +20,8 @@ from bot.exts._common import (
     show_and_progress,
     within_window,
 )
+
+log = logging.getLogger(__name__)
 
 
 def _ask_cooldown(interaction: discord.Interaction) -> app_commands.Cooldown | None:
@@ -72,12 +76,20 @@ class Ask(commands.Cog):
             await interaction.response.defer(ephemeral=True, thinking=True)
         asker = escape_markdown(interaction.user.display_name)
         channel = interaction.channel
-        try:
-            if channel is None or not hasattr(channel, "send"):
-                raise discord.Forbidden
-            await channel.send(f"{content}\n-# Asked by {asker}", silent=True)
-        except discord.Forbidden:
+        if channel is None or not hasattr(channel, "send"):
             note = "-# I can't post in this channel, so only you can see this."
+            await reply(interaction, "\n".join([content, *notes, note]))
+            return
+        try:
+            await channel.send(f"{content}\n-# Asked by {asker}", silent=True)
+        except discord.HTTPException as error:
+            # Any failed post (no permission, a deleted channel, Discord having trouble)
+            # still leaves the asker their answer, privately.
+            if isinstance(error, discord.Forbidden):
+                note = "-# I can't post in this channel, so only you can see this."
+            else:
+                log.warning("Posting a public answer failed (%s)", error.status)
+                note = "-# I couldn't post in the channel just now, so only you can see this."
             await reply(interaction, "\n".join([content, *notes, note]))
             return
         await reply(interaction, "\n".join(["Posted in the channel, inside spoiler tags.", *notes]))

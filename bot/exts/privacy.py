@@ -6,6 +6,7 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
+from bot.core.text import plural
 from bot.exts._common import bot_of, reply, within_window
 
 
@@ -26,7 +27,7 @@ class ConfirmForget(discord.ui.View):
         )
         self.stop()
         await interaction.response.edit_message(
-            content=f"Done: I deleted everything I stored about you ({removed} records).",
+            content=f"Done: I deleted everything I stored about you ({plural(removed, 'record')}).",
             view=None,
         )
 
