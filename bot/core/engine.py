@@ -38,6 +38,9 @@ SUGGESTION_THRESHOLD = 0.25
 # Facts nearly as good as the best one answer beside it.
 CLOSE_RATIO = 0.85
 MAX_FACTS = 3
+# A card whose words are mostly another card's says the same thing ("X: a student at ..."
+# beside "X is a student at ...").
+DUPLICATE_SHARE = 0.7
 MAX_FATES = 6  # people whose fate one question can ask after
 MAX_CHOICES = 25
 
@@ -157,6 +160,7 @@ class ShowView:
             if query.names_only:  # who they are first, then where they stand
                 profiles = {profile_fact_id(e) for e in query.entities}
                 chosen.sort(key=lambda fact: fact.id not in profiles)
+        chosen = self._distinct(chosen)
         if not chosen:
             return result(Status.UNKNOWN, suggestions=self._suggestions(ranked))
         # "When does X die?" wants the event itself, dated.
@@ -192,7 +196,8 @@ class ShowView:
         """Answer "is X alive?" with X's latest state instead of every state so far."""
         latest = [self._fates[e][-1] for e in sorted(entities) if e in self._fates]
         if not latest:
-            return chosen
+            # Who someone is does not say whether they live: better nothing than a profile.
+            return [f for f in chosen if not is_profile(f)]
         stale = {f.id for entity in entities for f in self._fates.get(entity, [])}
         others = [f for f in chosen if f.id not in stale and f not in latest]
         # "Which of the main four live?" gets each of them, not the first three.
@@ -201,6 +206,35 @@ class ShowView:
             # "Does On-jo end up with Cheong-san?" is about the two of them, not each alone.
             return [others[0], *latest, *others[1:]][:limit]
         return [*latest, *others][:limit]
+
+    def _distinct(self, facts: list[Fact]) -> list[Fact]:
+        """Drop cards that say again what another card says: a reply is read in seconds.
+
+        Of two such cards the one that says more stays, in the better one's place.
+        """
+        kept: list[Fact] = []
+        contents: list[set[str]] = []
+        for fact in facts:
+            content = self._content(fact.answer)
+            same = next(
+                (
+                    i
+                    for i, other in enumerate(contents)
+                    if len(content & other) >= DUPLICATE_SHARE * min(len(content), len(other))
+                ),
+                None,
+            )
+            if same is None:
+                kept.append(fact)
+                contents.append(content)
+            elif len(content) > len(contents[same]):
+                kept[same], contents[same] = fact, content
+        return kept
+
+    def _content(self, text: str) -> set[str]:
+        """Return what a card says beyond whom it names: its words' stems."""
+        terms = self.index.analyse(text, fuzzy=False).terms
+        return {t for t in terms if t[0] not in "~@"} or {text}
 
     def _suggestions(self, ranked: list[Match]) -> tuple[str, ...]:
         picks: dict[frozenset[str], str] = {}  # by meaning: "who is On-jo" = "who is Nam On-jo"
@@ -390,6 +424,11 @@ def collector_paused() -> Iterator[None]:
 
 def profile_fact_id(character_id: str) -> str:
     return f"who-is-{character_id}"
+
+
+def is_profile(fact: Fact) -> bool:
+    """Whether a fact says who someone is (a derived profile or a curated one)."""
+    return fact.id.startswith("who-is-") or bool({"who", "character"} & set(fact.topics))
 
 
 def derived_facts(show_file: ShowFile) -> list[Fact]:
