@@ -216,3 +216,30 @@ def test_a_long_message_is_answered_from_its_question_sentences(engine) -> None:
 )
 def test_korean_words_carry_their_english_meaning(engine, question, fact) -> None:
     assert engine.answer(question, FINISHED).facts[0].id == fact
+
+
+@pytest.mark.parametrize(
+    ("question", "person"),
+    [
+        # A relation under another name of the person it hangs on ("Ha-ri's brother").
+        ("the archer girl's brother, what happened to him", "wu-jin"),
+        ("what happened to onjo's bff", "i-sak"),
+        # A description by what someone did resolves to the one the matching fact is about.
+        ("the rich girl who infected gyeongsu what happened to her", "na-yeon"),
+        ("the guy who wouldn't open the roof door, what happened to him", "cheol-su"),
+    ],
+)
+def test_a_description_through_another_person_lands_on_the_person_described(
+    engine, question, person
+) -> None:
+    answer = engine.answer(question, FINISHED)
+    assert answer.status is Status.ANSWERED
+    assert person in answer.facts[0].subjects, [f.id for f in answer.facts]
+
+
+def test_a_relation_means_nobody_before_the_person_is_met(engine) -> None:
+    # Wu-jin is first seen in episode 10: before that "Ha-ri's brother" is no name at all.
+    early = engine.view(Progress(1, 9)).names
+    late = engine.view(Progress(1, 10)).names
+    assert early.entity_for("the archer girl's brother") is None
+    assert late.entity_for("the archer girl's brother") == "wu-jin"

@@ -20,7 +20,7 @@ from bot.core.names import NameMatcher
 from bot.core.progress import Progress, last_episode, parse_progress, valid_range
 from bot.core.schema import Character, EpisodeRecap, Fact, ShowFile, ShowInfo
 from bot.core.smalltalk import Chatter, chatter_in
-from bot.core.text import Lexicon, remembering_texts, words
+from bot.core.text import PERSON_NOUNS, Lexicon, remembering_texts, words
 
 # Past this many characters a question is only noise for matching, and slow to scan.
 MAX_QUESTION_CHARS = 400
@@ -38,6 +38,8 @@ SUGGESTION_THRESHOLD = 0.25
 # Facts nearly as good as the best one answer beside it.
 CLOSE_RATIO = 0.85
 MAX_FACTS = 3
+# How well a relative clause must match a fact to say whom it describes.
+DESCRIPTION_THRESHOLD = 0.5
 # A card whose words are mostly another card's says the same thing ("X: a student at ..."
 # beside "X is a student at ...").
 DUPLICATE_SHARE = 0.7
@@ -101,9 +103,9 @@ class ShowView:
         known = show_file.model_copy(update={"characters": characters})
         # Sorted by episode: the index breaks ties in favour of later facts.
         self.facts = sorted([*show_file.facts, *derived_facts(known)], key=lambda f: f.episode)
-        names = {c.id: c.names for c in characters}
-        names[SHOW_ENTITY] = [self.show.title, *self.show.aliases]
         self.lexicon = Lexicon(self.show.vocabulary)
+        names = relational_names(characters, self.lexicon)
+        names[SHOW_ENTITY] = [self.show.title, *self.show.aliases]
         texts = (text for f in self.facts for text in (*f.questions, f.answer))
         vocabulary = {w for text in texts for w in self.lexicon.words(text)}
         self.names = NameMatcher(names, vocabulary, self.lexicon)
@@ -142,6 +144,7 @@ class ShowView:
         query = self._analyse(question, progress)
         if not self._covers_episodes(query.episodes):
             return result(Status.UNKNOWN)
+        query = self._resolve_description(question, query, progress)
         ranked, matches = self._matches(query)
         if not matches and (focus := focused_question(question)) is not None:
             # A long message buries its question in chatter: ask the question sentences,
@@ -165,6 +168,29 @@ class ShowView:
             return result(Status.UNKNOWN, suggestions=self._suggestions(ranked))
         # "When does X die?" wants the event itself, dated.
         return result(Status.ANSWERED, facts=tuple(chosen), dated=query.asks_when)
+
+    def _resolve_description(self, question: str, query: Query, progress: Progress) -> Query:
+        """Read "the girl who infected Gyeong-su, what happened to her" as a question about her.
+
+        The clause is matched against the facts; the person the best fact is about, other than
+        the people the clause names, is the one described.
+        """
+        found = describe_person(self.lexicon.words(question))
+        if found is None:
+            return query
+        clause, rest = found
+        described = self._analyse(" ".join(clause), progress)
+        matches = self._matches(described)[1]
+        if not matches or matches[0].score < DESCRIPTION_THRESHOLD:
+            return query
+        best = matches[0].fact
+        people = [e for e in best.subjects if e not in described.entities and e in self.characters]
+        if not people:
+            return query
+        resolved = self._analyse(" ".join(rest), progress)
+        resolved.entities = resolved.entities | {people[0]}
+        resolved.terms[f"@{people[0]}"] = 1.0
+        return resolved
 
     def _analyse(self, text: str, progress: Progress) -> Query:
         query = self.index.analyse(text)
@@ -395,6 +421,34 @@ class ShowEngine:
         return hits[:MAX_CHOICES]
 
 
+_POSSESSIVE_NAME = re.compile(r"^(.+?)['’]s (.+)$")
+
+
+def relational_names(characters: list[Character], lexicon: Lexicon) -> dict[str, list[str]]:
+    """Return every character's names, a relation under any name of the other person included.
+
+    "Ha-ri's brother" also means him as "the archer girl's brother" and "Hari's bro".
+    """
+    by_name = {"".join(lexicon.words(n)): c for c in characters for n in c.names}
+    names = {c.id: list(c.names) for c in characters}
+    for character in characters:
+        for alias in character.names:
+            match = _POSSESSIVE_NAME.match(alias)
+            other = by_name.get("".join(lexicon.words(match.group(1)))) if match else None
+            if match is None or other is None or other.id == character.id:
+                continue
+            relation = match.group(2)
+            words = relation.split()
+            concept = lexicon.concept_of.get(words[-1].lower())
+            relations = {relation} | {
+                " ".join([*words[:-1], w]) if len(words) == 1 else w
+                for w, c in lexicon.concept_of.items()
+                if c == concept
+            }
+            names[character.id].extend(f"{n}'s {r}" for n in other.names for r in sorted(relations))
+    return names
+
+
 _SENTENCE = re.compile(r"[^.!?\n]+[.!?\n]*")
 
 
@@ -405,6 +459,24 @@ def focused_question(text: str) -> str | None:
         return None
     asking = [s for s in sentences if s.endswith("?")] or sentences[-1:]
     return " ".join(asking) if len(asking) < len(sentences) else None
+
+
+def describe_person(tokens: list[str]) -> tuple[list[str], list[str]] | None:
+    """Split "the guy who wouldn't open the door, what happened to him" into its clause
+    ("wouldn't open the door") and the rest ("what happened to him"), if it has one."""
+    for position in range(1, len(tokens) - 2):
+        if tokens[position] in PERSON_NOUNS and tokens[position + 1] in ("who", "that"):
+            start = (
+                position - 1 if position and tokens[position - 1] in ("the", "that") else position
+            )
+            clause = tokens[position + 2 :]
+            # The clause runs to the question's own words ("what happened to him").
+            end = next((i for i, t in enumerate(clause) if i and t in _CLAUSE_ENDS), len(clause))
+            return clause[:end], [*tokens[:start], *clause[end:]]
+    return None
+
+
+_CLAUSE_ENDS = frozenset({"what", "whatever", "how", "is", "did", "does", "was", "where", "why"})
 
 
 @contextmanager

@@ -50,6 +50,7 @@ def _concept_map(concepts: dict[str, list[str]]) -> dict[str, str]:
 
 
 CONCEPT_OF: dict[str, str] = _concept_map(_EN["concepts"])
+PERSON_NOUNS = frozenset(_EN["person_nouns"])
 _PHRASE_RULES = [
     (frozenset(rule["when"]), re.compile(rule["pattern"]), rule["as"]) for rule in _EN["phrases"]
 ]
@@ -191,7 +192,9 @@ class Lexicon:
         if word in self._concept_only:
             return (self._concept_only[word],)
         if word in STOPWORDS:
-            return ()
+            # "Wouldn't" is filler in most questions but means refusing all the same.
+            concept = self.concept_of.get(word)
+            return (concept,) if concept else ()
         if word[0].isdigit():
             return (_ORDINAL_SUFFIX.sub("", word),)  # "2nd" season is season "2"
         word = _IRREGULAR_VERBS.get(word, word)
