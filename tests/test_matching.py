@@ -243,3 +243,36 @@ def test_a_relation_means_nobody_before_the_person_is_met(engine) -> None:
     late = engine.view(Progress(1, 10)).names
     assert early.entity_for("the archer girl's brother") is None
     assert late.entity_for("the archer girl's brother") == "wu-jin"
+
+
+@pytest.mark.parametrize(
+    ("question", "first", "alone"),
+    [
+        # What was said: the card that quotes him, not his state.
+        ("what did cheong-san yell before he died", "happiest", True),
+        # How someone died: the event, without their other states as padding.
+        ("how did chung-san die", "elevator shaft", True),
+        # Two people together: what passed between them, not a card each.
+        ("are namra and suhyeok a thing", "kiss", False),
+        ("onjo and cheongsan, what happened between them", "Cheong-san", False),
+    ],
+)
+def test_the_answer_fits_what_was_asked(engine, question, first, alone) -> None:
+    answer = engine.answer(question, FINISHED)
+    assert answer.status is Status.ANSWERED
+    assert first in answer.facts[0].answer, [f.id for f in answer.facts]
+    if alone:
+        assert len(answer.facts) == 1, [f.id for f in answer.facts]
+    if "between" in question or "thing" in question:
+        assert all(len(set(f.about)) > 1 for f in answer.facts), [f.id for f in answer.facts]
+
+
+def test_an_arc_is_the_timeline_dated(engine) -> None:
+    answer = engine.answer("eun ji... what was her whole arc", FINISHED)
+    assert answer.dated and len(answer.facts) >= 3
+    assert [f.episode for f in answer.facts] == sorted(f.episode for f in answer.facts)
+
+
+def test_a_pair_with_nothing_between_them_yet_is_not_two_profiles(engine) -> None:
+    answer = engine.answer("namra and suhyeok, anything going on there?", Progress(1, 6))
+    assert answer.status is Status.UNKNOWN

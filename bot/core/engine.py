@@ -20,7 +20,16 @@ from bot.core.names import NameMatcher
 from bot.core.progress import Progress, last_episode, parse_progress, valid_range
 from bot.core.schema import Character, EpisodeRecap, Fact, ShowFile, ShowInfo
 from bot.core.smalltalk import Chatter, chatter_in
-from bot.core.text import PERSON_NOUNS, Lexicon, remembering_texts, words
+from bot.core.text import (
+    INTENTS,
+    KIND_CUES,
+    PERSON_NOUNS,
+    QUESTION_WORDS,
+    Lexicon,
+    cued,
+    remembering_texts,
+    words,
+)
 
 # Past this many characters a question is only noise for matching, and slow to scan.
 MAX_QUESTION_CHARS = 400
@@ -38,6 +47,13 @@ SUGGESTION_THRESHOLD = 0.25
 # Facts nearly as good as the best one answer beside it.
 CLOSE_RATIO = 0.85
 MAX_FACTS = 3
+# A fact of the kind a question asks for (a reason for "why") outranks one this much better.
+INTENT_BOOST = 1.25
+ANSWER_KINDS = frozenset({"reason", "quote", "time", "count"})
+# Words that make a question about two people one about them together.
+TOGETHER = frozenset({"~romance", "~friend"})
+# Question words that ask for an event ("how did X die"), not for where X stands.
+EVENT_WORDS = frozenset({"~how", "~why"})
 # How well a relative clause must match a fact to say whom it describes.
 DESCRIPTION_THRESHOLD = 0.5
 # A card whose words are mostly another card's says the same thing ("X: a student at ..."
@@ -117,6 +133,7 @@ class ShowView:
             vocabulary=vocabulary,
             single_season=next(iter(seasons)) if len(seasons) == 1 else None,
         )
+        self._kinds = {fact.id: kinds_of(fact, self.lexicon) for fact in self.facts}
         self._fates: dict[str, list[Fact]] = {}
         for fact in self.facts:
             if "fate" in fact.topics:
@@ -154,15 +171,38 @@ class ShowView:
             focused.terms.update({f"@{e}": 1.0 for e in focused.entities})
             ranked, matches = self._matches(focused)
             query = focused if matches else query
+        intents = cued(self.lexicon.words(question), INTENTS)
+        if "arc" in intents and len(query.entities) == 1:
+            # "Her whole arc": the timeline, dated, as /character gives it.
+            arc = self.timeline(next(iter(query.entities)))
+            if arc:
+                picked = arc if len(arc) <= MAX_FATES else (arc[0], *arc[-(MAX_FATES - 1) :])
+                return result(Status.ANSWERED, facts=tuple(picked), dated=True)
+        matches = self._prefer_kind(matches, intents)
         floor = CLOSE_RATIO * matches[0].score if matches else 0.0
         chosen = [m.fact for m in matches if m.score >= floor][:MAX_FACTS]
-        if query.entities and (query.asks_fate or query.names_only) and not query.asks_when:
-            # "Is X alive?", a bare "X?" and "will he make it to the end?" ask where X stands,
-            # which X's timeline tells even when no fact is worded like the question.
+        together = len(query.entities) > 1 and bool(TOGETHER & query.terms.keys())
+        if together:
+            # "Are Nam-ra and Su-hyeok a thing?" is about the two of them, not each alone.
+            chosen = [m.fact for m in matches if query.entities <= set(m.fact.about)][:MAX_FACTS]
+        # "How did X die?" and "why?" want the event; "is X alive?", a bare "X?" and "will
+        # he make it to the end?" ask where X stands, which X's timeline tells even when no
+        # fact is worded like the question.
+        asks_event = bool(EVENT_WORDS & query.terms.keys() or ANSWER_KINDS & intents)
+        asks_state = (query.asks_fate or query.names_only) and not query.asks_when
+        if query.entities and asks_state and not together and not asks_event:
             chosen = self._latest_states(query.entities, chosen)
             if query.names_only:  # who they are first, then where they stand
                 profiles = {profile_fact_id(e) for e in query.entities}
                 chosen.sort(key=lambda fact: fact.id not in profiles)
+        elif query.entities and chosen:
+            if query.asks_fate or content_terms(query):
+                # "How did X die?", "who went after X?": what X did or met, not who X is.
+                chosen.sort(key=is_profile)
+            if query.entities & set(chosen[0].subjects) and not is_profile(chosen[0]):
+                # Beside the one event asked about, other states of the same people are padding.
+                states = {f.id for e in query.entities for f in self._fates.get(e, [])}
+                chosen = [chosen[0], *(f for f in chosen[1:] if f.id not in states)]
         chosen = self._distinct(chosen)
         if not chosen:
             return result(Status.UNKNOWN, suggestions=self._suggestions(ranked))
@@ -232,6 +272,17 @@ class ShowView:
             # "Does On-jo end up with Cheong-san?" is about the two of them, not each alone.
             return [others[0], *latest, *others[1:]][:limit]
         return [*latest, *others][:limit]
+
+    def _prefer_kind(self, matches: list[Match], intents: frozenset[str]) -> list[Match]:
+        """Rank first, among facts that fit, those of the kind the question asks for."""
+        wanted = intents & ANSWER_KINDS
+        if not wanted or not matches:
+            return matches
+        boosted = [
+            m._replace(score=m.score * INTENT_BOOST) if wanted & self._kinds[m.fact.id] else m
+            for m in matches
+        ]
+        return sorted(boosted, key=lambda m: m.score, reverse=True)
 
     def _distinct(self, facts: list[Fact]) -> list[Fact]:
         """Drop cards that say again what another card says: a reply is read in seconds.
@@ -459,6 +510,20 @@ def focused_question(text: str) -> str | None:
         return None
     asking = [s for s in sentences if s.endswith("?")] or sentences[-1:]
     return " ".join(asking) if len(asking) < len(sentences) else None
+
+
+def content_terms(query: Query) -> set[str]:
+    """Return what a question asks beyond whom it names and its question words."""
+    return {t for t in query.terms if t[0] != "@" and t not in QUESTION_WORDS}
+
+
+def kinds_of(fact: Fact, lexicon: Lexicon) -> frozenset[str]:
+    """Return what kind of answer a fact gives: its `kind`, or what its wording shows."""
+    if fact.kind:
+        return frozenset({fact.kind})
+    tokens = lexicon.words(fact.answer)
+    kinds = cued(tokens, KIND_CUES)
+    return kinds | {"count"} if any(t.isdigit() for t in tokens) else kinds
 
 
 def describe_person(tokens: list[str]) -> tuple[list[str], list[str]] | None:

@@ -51,6 +51,26 @@ def _concept_map(concepts: dict[str, list[str]]) -> dict[str, str]:
 
 CONCEPT_OF: dict[str, str] = _concept_map(_EN["concepts"])
 PERSON_NOUNS = frozenset(_EN["person_nouns"])
+INTENTS: dict[str, list[tuple[str, ...]]] = {
+    intent: [tuple(cue) for cue in cues] for intent, cues in _EN["intents"].items()
+}
+KIND_CUES: dict[str, list[tuple[str, ...]]] = {
+    kind: [tuple(cue) for cue in cues] for kind, cues in _EN["kind_cues"].items()
+}
+
+
+def cued(tokens: list[str], cues: dict[str, list[tuple[str, ...]]]) -> frozenset[str]:
+    """Return the names whose cue phrases occur, as whole words, in the tokens."""
+    found = set()
+    for name, phrases in cues.items():
+        for phrase in phrases:
+            size = len(phrase)
+            if any(tuple(tokens[i : i + size]) == phrase for i in range(len(tokens) - size + 1)):
+                found.add(name)
+                break
+    return frozenset(found)
+
+
 _PHRASE_RULES = [
     (frozenset(rule["when"]), re.compile(rule["pattern"]), rule["as"]) for rule in _EN["phrases"]
 ]
