@@ -54,6 +54,14 @@ async def test_invalid_fact_base_stops_the_start(tmp_path) -> None:
     assert code == 1 and "is invalid" in err
 
 
+async def test_a_show_file_that_is_not_utf8_stops_the_start_in_one_issue(tmp_path) -> None:
+    (tmp_path / "latin1.yaml").write_bytes("show: {slug: café}\n".encode("latin-1"))
+    code, err = await finish(await start_bot(bot_env(tmp_path, DATA_DIR=str(tmp_path))))
+    assert code == 1
+    assert_one_clear_line(err, "latin1.yaml: byte 16: not valid UTF-8")
+    assert "is invalid (1 problem)" in err
+
+
 async def test_runs_against_a_discord_compatible_server_and_stops_on_sigterm(tmp_path) -> None:
     async with DiscordDouble() as double:
         env = bot_env(
