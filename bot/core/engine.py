@@ -415,7 +415,8 @@ class Library:
     @classmethod
     def load(cls, path: Path, default: str | None = None) -> Library:
         """Read, validate and index every show file under `path` (raises FactBaseError)."""
-        library = cls([ShowEngine(show_file) for show_file in read_library(path)], default)
+        with remembering_texts():  # validating and indexing tokenise the same texts
+            library = cls([ShowEngine(show_file) for show_file in read_library(path)], default)
         # The index lives as long as the process; keeping it out of the collector's scans
         # avoids pauses of 100 ms and more on large fact bases.
         gc.freeze()
