@@ -217,7 +217,9 @@ def live(tmp_path_factory) -> Iterator[LiveBot]:
 
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(
-    question=TEXT.map(lambda text: text[:6000]).filter(str.strip),
+    question=st.one_of(TEXT, st.tuples(TEXT, SURROGATES).map("".join))
+    .map(lambda text: text[:6000])
+    .filter(str.strip),
     reveal=st.booleans(),
     public=st.booleans(),
 )
