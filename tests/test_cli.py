@@ -6,8 +6,6 @@ import json
 import subprocess
 import sys
 
-import pytest
-
 from bot.settings import PROJECT_ROOT
 
 
@@ -132,15 +130,21 @@ def run_jsonl(stdin: bytes) -> tuple[subprocess.CompletedProcess, list[dict]]:
 FINALE = {"question": "did nam-ra survive", "progress": "S1E1"}
 
 
-@pytest.mark.parametrize("reveal", ["false", "no", "0", "off", "true", 1, 0, None, [], {}])
-def test_jsonl_reveals_only_for_json_true(reveal: object) -> None:
-    lines = [{**FINALE, "reveal": reveal}, {**FINALE, "reveal": True}, {**FINALE, "reveal": False}]
+NOT_BOOLEANS = ["false", "no", "0", "off", "true", "", 1, 0, None, [], {}]
+
+
+def test_jsonl_reveals_only_for_json_true() -> None:
+    lines = [{**FINALE, "reveal": value} for value in NOT_BOOLEANS]
+    lines += [{**FINALE, "reveal": True}, {**FINALE, "reveal": False}, FINALE]
     result, records = run_jsonl(b"".join(json.dumps(line).encode() + b"\n" for line in lines))
     assert result.returncode == 0, result.stderr
-    bad, revealed, gated = records
-    assert bad["status"] == "error" and "'reveal' must be true or false" in bad["content"]
-    assert "may spoil" in revealed["content"]
-    assert "may spoil" not in gated["content"] and "evolved" not in gated["content"]
+    *bad, revealed, gated, default = records
+    for value, record in zip(NOT_BOOLEANS, bad, strict=True):
+        assert record["status"] == "error", value
+        assert record["content"] == "'reveal' must be true or false.", value
+    assert "may spoil" in revealed["content"] and "evolved" in revealed["content"]
+    for record in (gated, default):
+        assert "may spoil" not in record["content"] and "evolved" not in record["content"]
 
 
 def test_jsonl_gives_each_bad_line_its_own_error_and_goes_on() -> None:

@@ -25,6 +25,7 @@ from bot.core.text import (
     KIND_CUES,
     PERSON_NOUNS,
     QUESTION_WORDS,
+    RELATION_WORDS,
     Lexicon,
     cued,
     remembering_texts,
@@ -478,7 +479,8 @@ _POSSESSIVE_NAME = re.compile(r"^(.+?)['’]s (.+)$")
 def relational_names(characters: list[Character], lexicon: Lexicon) -> dict[str, list[str]]:
     """Return every character's names, a relation under any name of the other person included.
 
-    "Ha-ri's brother" also means him as "the archer girl's brother" and "Hari's bro".
+    "Ha-ri's brother" also means him as "the archer girl's brother" and "Hari's bro"; the
+    relation's other words are generic language data.
     """
     by_name = {"".join(lexicon.words(n)): c for c in characters for n in c.names}
     names = {c.id: list(c.names) for c in characters}
@@ -489,14 +491,8 @@ def relational_names(characters: list[Character], lexicon: Lexicon) -> dict[str,
             if match is None or other is None or other.id == character.id:
                 continue
             relation = match.group(2)
-            words = relation.split()
-            concept = lexicon.concept_of.get(words[-1].lower())
-            relations = {relation} | {
-                " ".join([*words[:-1], w]) if len(words) == 1 else w
-                for w, c in lexicon.concept_of.items()
-                if c == concept
-            }
-            names[character.id].extend(f"{n}'s {r}" for n in other.names for r in sorted(relations))
+            relations = RELATION_WORDS.get(relation.lower(), [relation])
+            names[character.id].extend(f"{n}'s {r}" for n in other.names for r in relations)
     return names
 
 
@@ -628,7 +624,8 @@ class Library:
     @classmethod
     def load(cls, path: Path, default: str | None = None) -> Library:
         """Read, validate and index every show file under `path` (raises FactBaseError)."""
-        library = cls([ShowEngine(show_file) for show_file in read_library(path)], default)
+        with remembering_texts():  # validating and indexing tokenise the same texts
+            library = cls([ShowEngine(show_file) for show_file in read_library(path)], default)
         # The index lives as long as the process; keeping it out of the collector's scans
         # avoids pauses of 100 ms and more on large fact bases.
         gc.freeze()

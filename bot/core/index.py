@@ -124,16 +124,8 @@ class FactIndex:
         for position, doc in enumerate(self._docs):
             for entity in doc.entities:
                 self._entity_docs[entity].add(position)
-        known = sorted(w for w in vocabulary if len(w) >= 4 and w not in STOPWORDS)
-        # By the length of the misspelt word: fuzz.ratio can reach the cut-off only for words
-        # of similar length, so only those are compared.
+        self._known = sorted(w for w in vocabulary if len(w) >= 4 and w not in STOPWORDS)
         self._vocabulary: dict[int, list[str]] = {}
-        for length in range(4, max(map(len, known), default=0) * 2):
-            low = length * _CORRECTION_CUTOFF / (200 - _CORRECTION_CUTOFF)
-            high = length * (200 - _CORRECTION_CUTOFF) / _CORRECTION_CUTOFF
-            fits = [w for w in known if low <= len(w) <= high]
-            if fits:
-                self._vocabulary[length] = fits
 
     def _weight(self, term: str) -> float:
         base = self._idf.get(term, self._unknown_idf)
@@ -220,8 +212,17 @@ class FactIndex:
 
     def _correct(self, token: str) -> tuple[str, ...]:
         """Map a misspelt word to the closest word the fact base uses, if one is close."""
+        if len(token) < 4:
+            return ()
         candidates = self._vocabulary.get(len(token))
-        if len(token) < 4 or not candidates or token in english_words():
+        if candidates is None:
+            # fuzz.ratio can reach the cut-off only for words of similar length, so only
+            # those are compared; worked out once per length, when first needed.
+            low = len(token) * _CORRECTION_CUTOFF / (200 - _CORRECTION_CUTOFF)
+            high = len(token) * (200 - _CORRECTION_CUTOFF) / _CORRECTION_CUTOFF
+            candidates = [w for w in self._known if low <= len(w) <= high]
+            self._vocabulary[len(token)] = candidates
+        if not candidates or token in english_words():
             return ()  # a real word is no typo, though the base may not use it
         best = process.extractOne(
             token, candidates, scorer=fuzz.ratio, score_cutoff=_CORRECTION_CUTOFF

@@ -14,6 +14,7 @@ from pydantic import BaseModel, ConfigDict
 LANGUAGE_FILE = Path(__file__).parent / "lang" / "smalltalk.yaml"
 # Past this many words a message says something, even if it opens with "thanks".
 MAX_CHATTER_WORDS = 12
+MAX_CHATTER_CHARS = 200
 _WORD = re.compile(r"\w+")
 _REPEATS = re.compile(r"(.)\1+")
 _HANGUL = re.compile("[\u1100-\u11ff\u3130-\u318f\uac00-\ud7a3]")
@@ -56,6 +57,7 @@ class _Table(NamedTuple):
     phrases: dict[tuple[str, ...], str]  # squeezed words -> kind
     longest: int
     fillers: frozenset[str]
+    openers: frozenset[str]  # words a chatter message can start with
     data: _Smalltalk
 
 
@@ -64,9 +66,13 @@ def _squeeze(word: str) -> str:
     return _REPEATS.sub(r"\1", word)
 
 
-def _words(text: str) -> list[str]:
+def _raw_words(text: str) -> list[str]:
     text = unicodedata.normalize("NFKC", text).lower().replace("'", "").replace("’", "")
-    return [_squeeze(word) for word in _WORD.findall(text)]
+    return _WORD.findall(text)
+
+
+def _words(text: str) -> list[str]:
+    return [_squeeze(word) for word in _raw_words(text)]
 
 
 @cache
@@ -77,20 +83,23 @@ def _table() -> _Table:
         for phrase in entry.phrases:
             phrases.setdefault(tuple(_words(phrase)), kind)
     fillers = frozenset(word for line in data.fillers for word in _words(line))
-    return _Table(phrases, max(map(len, phrases)), fillers, data)
+    openers = fillers | {phrase[0] for phrase in phrases}
+    return _Table(phrases, max(map(len, phrases)), fillers, openers, data)
 
 
 def chatter_in(text: str) -> Chatter | None:
     """Return what kind of chatter a message is, or None when it may ask something."""
-    if not text.strip():
+    if not text.strip() or len(text) > MAX_CHATTER_CHARS:
         return None
     table = _table()
-    words = _words(text)
-    if len(words) > MAX_CHATTER_WORDS:
+    raw = _raw_words(text)
+    # Most questions give themselves away at their first word ("did", "who", a name).
+    if len(raw) > MAX_CHATTER_WORDS or (raw and _squeeze(raw[0]) not in table.openers):
         return None
     language: Language = "ko" if _HANGUL.search(text) else "en"
-    if not words:  # only emoji or punctuation
+    if not raw:  # only emoji or punctuation
         return Chatter(EMPTY, language)
+    words = [_squeeze(word) for word in raw]
     kinds: list[str] = []
     start = 0
     while start < len(words):

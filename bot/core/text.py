@@ -51,6 +51,9 @@ def _concept_map(concepts: dict[str, list[str]]) -> dict[str, str]:
 
 CONCEPT_OF: dict[str, str] = _concept_map(_EN["concepts"])
 PERSON_NOUNS = frozenset(_EN["person_nouns"])
+RELATION_WORDS: dict[str, list[str]] = {
+    word: group for group in _EN["relation_words"] for word in group
+}
 INTENTS: dict[str, list[tuple[str, ...]]] = {
     intent: [tuple(cue) for cue in cues] for intent, cues in _EN["intents"].items()
 }
