@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from functools import lru_cache
 from pathlib import Path
+from typing import Annotated
 
 from pydantic import Field, SecretStr, field_validator
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
@@ -24,7 +25,8 @@ class Settings(BaseSettings):
     log_level: str = "INFO"
     dev_guild_id: int | None = None
     shard_count: int | None = None
-    shard_ids: list[int] | None = None
+    # NoDecode: "0" would otherwise be read as JSON, an int, and refused as a list.
+    shard_ids: Annotated[list[int] | None, NoDecode] = None
     discord_api_base_url: str | None = None
     discord_gateway_url: str | None = None
     ask_cooldown_seconds: float = Field(default=3.0, ge=0)
@@ -44,7 +46,8 @@ class Settings(BaseSettings):
     @classmethod
     def _split_ids(cls, value: object) -> object:
         if isinstance(value, str):
-            return [int(part) for part in value.replace(",", " ").split()] or None
+            parts = value.strip().removeprefix("[").removesuffix("]").replace(",", " ").split()
+            return [int(part) for part in parts] or None
         return value
 
 
