@@ -34,7 +34,7 @@ from sqlalchemy import text  # noqa: E402
 from bot.bot import SpoilerBot  # noqa: E402
 from bot.core.engine import Library  # noqa: E402
 from bot.core.progress import Progress  # noqa: E402
-from bot.db import CachedStorage, create_engine  # noqa: E402
+from bot.db import CachedStorage, ProgressCache, create_engine  # noqa: E402
 from bot.settings import Settings  # noqa: E402
 from tests.discord_double import DiscordDouble, InteractionRecord  # noqa: E402
 
@@ -125,8 +125,13 @@ async def main(args: argparse.Namespace) -> int:
     episodes = [Progress(last, e) for e in range(1, engine.show.episode_counts[last] + 1)]
 
     with tempfile.TemporaryDirectory(prefix="burst-") as folder:
-        # As the runner does: progress is cached only when one process runs every shard.
-        options = {"cache_progress": not args.sharded}
+        # As the runner does: with SHARD_IDS set, progress is cached only where PostgreSQL
+        # notifications keep it fresh.
+        if not args.sharded:
+            mode = ProgressCache.LOCAL
+        else:
+            mode = ProgressCache.SHARED if args.postgres else ProgressCache.OFF
+        options = {"progress_cache": mode}
         if args.postgres:
             schema = await make_schema(args.postgres)
             storage = await CachedStorage.open(
@@ -140,9 +145,15 @@ async def main(args: argparse.Namespace) -> int:
         try:
             # No 3 s cut-off in the double: every answer is measured; late ones are counted.
             async with DiscordDouble(interaction_deadline=None) as double:
-                users = [double.add_member(username=f"viewer{i}") for i in range(args.users)]
-                for i, user in enumerate(users):
-                    await storage.set_progress(user, engine.slug, episodes[i % len(episodes)])
+                # --cold: each round's users are new, so no progress of theirs is cached yet.
+                groups = [
+                    [double.add_member(username=f"viewer{r}-{i}") for i in range(args.users)]
+                    for r in range(args.rounds + 1 if args.cold else 1)
+                ]
+                for group in groups:
+                    for i, user in enumerate(group):
+                        await storage.set_progress(user, engine.slug, episodes[i % len(episodes)])
+                users = groups[0]
                 settings = Settings(
                     _env_file=None,
                     discord_token=None,
@@ -165,11 +176,14 @@ async def main(args: argparse.Namespace) -> int:
                     # of new ones overflows the double's listen backlog and waits out a 1 s
                     # TCP retransmit) and the database pool is not what is measured.
                     await burst(double, "ping", users, args.n, -1)
-                    await burst(double, "ask", users, args.n, -1)
+                    if not args.cold:
+                        await burst(double, "ask", users, args.n, -1)
                     ask, ping = Series("ask"), Series("ping")
                     errors = {"ask": 0, "ping": 0}
                     started = time.perf_counter()
                     for round_no in range(args.rounds):
+                        if args.cold:
+                            users = groups[round_no + 1]
                         records = await burst(double, "ask", users, args.n, round_no)
                         ask.add(records)
                         errors["ask"] += await check_replies(records)
@@ -186,7 +200,8 @@ async def main(args: argparse.Namespace) -> int:
     print(
         f"burst: n={args.n} interactions per burst, users={args.users}, rounds={args.rounds} "
         f"(discord.py {discord.__version__}, {'PostgreSQL' if args.postgres else 'SQLite'}, "
-        f"{'progress uncached' if args.sharded else 'cached'}, one process), {elapsed:.1f} s"
+        f"progress cache {mode.value}{', cold' if args.cold else ''}, one process), "
+        f"{elapsed:.1f} s"
     )
     header = (
         f"{'command':<8} {'N':>5} {'p50 ms':>8} {'p99 ms':>8} {'max ms':>8} "
@@ -244,6 +259,11 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         "--sharded",
         action="store_true",
         help="read progress from the database every time, as a bot split by SHARD_IDS does",
+    )
+    parser.add_argument(
+        "--cold",
+        action="store_true",
+        help="no /ask warm-up, and new users each round: nothing of theirs is cached yet",
     )
     parser.add_argument(
         "--postgres",

@@ -10,10 +10,12 @@ import sys
 from pathlib import Path
 
 import discord
+from sqlalchemy.exc import ArgumentError
 
 from bot.bot import SpoilerBot
 from bot.cli import load_library_or_report
-from bot.db import CachedStorage, DatabaseUnavailable
+from bot.db import CachedStorage, DatabaseUnavailable, ProgressCache
+from bot.db.engine import normalize_url
 from bot.endpoints import use_discord_endpoints
 from bot.settings import Settings, get_settings
 
@@ -54,9 +56,8 @@ def run_bot(*, force_sync: bool, data_dir: Path, settings: Settings | None = Non
 
 async def _serve(settings: Settings, library, *, force_sync: bool) -> int:
     try:
-        # One process running every shard makes every write, so it may cache progress too.
         storage = await CachedStorage.open(
-            settings.database_url, options={"cache_progress": settings.shard_ids is None}
+            settings.database_url, options={"progress_cache": progress_cache_for(settings)}
         )
     except DatabaseUnavailable as error:
         print(f"{error}\nCheck DATABASE_URL and that the database is running.", file=sys.stderr)
@@ -83,6 +84,19 @@ async def _serve(settings: Settings, library, *, force_sync: bool) -> int:
     finally:
         await storage.close()
     return 0
+
+
+def progress_cache_for(settings: Settings) -> ProgressCache:
+    """Choose how progress is cached: by this process alone, shared through PostgreSQL, or not."""
+    if settings.shard_ids is None:
+        return ProgressCache.LOCAL  # one process runs every shard and makes every write
+    try:
+        backend = normalize_url(settings.database_url).get_backend_name()
+    except ArgumentError:
+        return ProgressCache.OFF  # opening the database reports the bad URL
+    if backend == "postgresql":
+        return ProgressCache.SHARED
+    return ProgressCache.OFF  # SQLite has no way to tell us of another process's write
 
 
 def _close_on_signals(bot: SpoilerBot) -> None:

@@ -8,7 +8,7 @@ from collections.abc import AsyncIterator
 import pytest
 
 from bot.core.progress import Progress
-from bot.db import CachedStorage, Storage, create_engine, upgrade_database
+from bot.db import CachedStorage, ProgressCache, Storage, create_engine, upgrade_database
 
 
 @pytest.fixture
@@ -101,7 +101,7 @@ async def test_the_cache_is_bounded(url) -> None:
 
 async def test_a_sharded_bot_caches_guild_settings_but_never_progress(url, direct) -> None:
     """Another process may change a user's progress; a guild only ever talks to one shard."""
-    storage = await CachedStorage.open(url, options={"cache_progress": False})
+    storage = await CachedStorage.open(url, options={"progress_cache": ProgressCache.OFF})
     try:
         await storage.set_progress(1, "show", Progress(1, 9))
         await storage.get_guild_settings(5)
