@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gc
+import math
 import random
 import statistics
 import time
@@ -40,8 +41,15 @@ def generated_show(facts: int, *, seed: int = 7) -> ShowFile:
     seasons = [{"number": s, "episodes": 20} for s in range(1, 6)]
     episodes = [(s, e) for s in range(1, 6) for e in range(1, 21)]
     names: set[str] = set()
-    while len(names) < max(10, facts // 40):
-        names.add("-".join(rng.sample(_SYLLABLES, 2)).capitalize())
+    wanted = max(10, facts // 40)
+    # Two-syllable names run out at 34 * 33; then three, and so on. Bases small enough for
+    # two syllables are drawn exactly as before, so their figures stay comparable.
+    syllables, available = 2, math.perm(len(_SYLLABLES), 2)
+    while len(names) < wanted:
+        if len(names) >= available:
+            syllables += 1
+            available += math.perm(len(_SYLLABLES), syllables)
+        names.add("-".join(rng.sample(_SYLLABLES, syllables)).capitalize())
     characters = [
         {
             "id": name.lower(),
