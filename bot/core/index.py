@@ -41,6 +41,24 @@ _SEASON_MENTION = re.compile(r"\bs(?:eason\s*)?(\d{1,3})\b|\b(\d{1,3})(?:st|nd|r
 REQUIRED_CONCEPTS = frozenset({"~offscreen"})
 
 
+def _shared(postings: dict[str, dict[int, float]]) -> dict[str, dict[int, float]]:
+    """Make terms with equal postings share one dict: search merges them, memory halves."""
+    kept: dict[tuple[int, int, int], list[dict[int, float]]] = defaultdict(list)
+    for term, entries in postings.items():
+        key = (len(entries), next(iter(entries)), next(reversed(entries)))
+        same = next((other for other in kept[key] if other == entries), None)
+        if same is None:
+            kept[key].append(entries)
+        else:
+            postings[term] = same
+    return postings
+
+
+def _kth_largest(values: Iterable[float], k: int) -> float:
+    # sorted() runs in C; heapq.nlargest loops in Python over every value.
+    return sorted(values, reverse=True)[k - 1]
+
+
 @dataclass(slots=True)
 class Query:
     """A question reduced to weighted terms, with the entities it names."""
@@ -120,7 +138,7 @@ class FactIndex:
         self._idf = {t: math.log(1 + total / len(p)) for t, p in postings.items()}
         self._unknown_idf = math.log(1 + total)
         # term -> {fact position: weight}, in order of position
-        self._postings = {term: dict(entries) for term, entries in postings.items()}
+        self._postings = _shared({term: dict(entries) for term, entries in postings.items()})
         self._max_weight = {term: max(p.values()) for term, p in self._postings.items()}
         # A paraphrase shared by many facts is one object (see _analysed): weigh it once.
         inverse: dict[int, float] = {}
@@ -313,56 +331,57 @@ class FactIndex:
         Terms are taken by how much they can add, rare and heavy ones first. Once what the
         terms left could add at most is below the current k-th best recall, a fact not seen
         yet cannot make the top k: the common terms' long postings are then only looked up
-        for the facts still in the running, which shrink as the bound tightens.
+        for the facts still in the running, which shrink as the bound tightens. These sums
+        only bound; `_exact_top` ranks the facts left.
         """
         terms = self._terms(weights)
         if not terms:
             return []
-        if len(terms) == 1:
-            # One term: the facts weighing it most, in order of position, are the first met.
-            _, weight, postings = terms[0]
-            heaviest = self._max_weight[terms[0][0]]
-            first = list(islice((p for p, w in postings.items() if w == heaviest), limit))
-            if len(first) == limit:
-                return [(position, weight * heaviest) for position in first]
-        bounds = [weight * self._max_weight[term] for term, weight, _ in terms]
-        order = sorted(range(len(terms)), key=lambda i: (-bounds[i], len(terms[i][2])))
-        rest = [0.0] * (len(order) + 1)  # the most the terms from order[j] on can add
-        for j in range(len(order) - 1, -1, -1):
-            rest[j] = rest[j + 1] + bounds[order[j]]
+        # Terms with the same postings (a stem and the concept only it has) count as one.
+        merged: dict[int, list] = {}
+        for term, weight, postings in terms:
+            group = merged.setdefault(id(postings), [postings, 0.0, self._max_weight[term]])
+            group[1] += weight
+        groups = sorted(merged.values(), key=lambda g: (-g[1] * g[2], len(g[0])))
+        rest = [0.0] * (len(groups) + 1)  # the most the groups from `step` on can add
+        for step in range(len(groups) - 1, -1, -1):
+            rest[step] = rest[step + 1] + groups[step][1] * groups[step][2]
         seen: dict[int, float] = {}
         threshold = 0.0
         step = 0
-        while step < len(order):
-            # The best seen so far is at most what the terms taken could add; only then can
+        while step < len(groups):
+            # The best seen so far is at most what the groups taken could add; only then can
             # the rest fall below the k-th best, so only then is it worth finding.
             if len(seen) >= limit and rest[step] < rest[0] - rest[step]:
-                threshold = heapq.nlargest(limit, seen.values())[-1]
+                threshold = _kth_largest(seen.values(), limit)
                 if rest[step] < threshold - _MARGIN:
                     break
-            term, weight, postings = terms[order[step]]
-            if step == len(order) - 1 and 2 * len(seen) < len(postings):
-                # The last term, common: the facts holding only it score by their weight for
-                # it alone, and all but the first `limit` of its heaviest lose to those.
-                heaviest = self._max_weight[term]
+            postings, weight, heaviest = groups[step]
+            if step == len(groups) - 1 and 2 * len(seen) < len(postings):
+                # The last group, common: the facts holding only it score by their weight
+                # for it alone, and all but the first `limit` of its heaviest lose to those.
                 fresh = (p for p, w in postings.items() if w == heaviest and p not in seen)
                 first = list(islice(fresh, limit))
                 if len(first) == limit:
                     return self._exact_top(terms, [*seen, *first], limit)
-            get = seen.get
-            for position, found in postings.items():
-                seen[position] = get(position, 0.0) + weight * found
+            if seen:
+                get = seen.get
+                for position, found in postings.items():
+                    seen[position] = get(position, 0.0) + weight * found
+            else:
+                seen = {position: weight * found for position, found in postings.items()}
             step += 1
-        running = [p for p, found in seen.items() if found + rest[step] >= threshold - _MARGIN]
-        for later in range(step, len(order)):
-            _, weight, postings = terms[order[later]]
+        bound = threshold - _MARGIN - rest[step]
+        running = [p for p, found in seen.items() if found >= bound]
+        for later in range(step, len(groups)):
+            postings, weight, _ = groups[later]
             get = postings.get
             for position in running:
                 found = get(position)
                 if found is not None:
                     seen[position] += weight * found
             if len(running) > limit:
-                threshold = max(threshold, heapq.nlargest(limit, map(seen.get, running))[-1])
+                threshold = max(threshold, _kth_largest(map(seen.__getitem__, running), limit))
                 bound = threshold - _MARGIN - rest[later + 1]
                 running = [p for p in running if seen[p] >= bound]
         return self._exact_top(terms, running, limit)
