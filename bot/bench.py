@@ -5,6 +5,7 @@ from __future__ import annotations
 import gc
 import math
 import random
+import resource
 import statistics
 import time
 from pathlib import Path
@@ -147,6 +148,7 @@ def run_benchmarks(data: Path, *, facts: int, questions: int) -> int:
     t0 = time.perf_counter()
     issues = validate(show_file)
     checked = time.perf_counter() - t0
+    before = _resident_mb()
     t0 = time.perf_counter()
     generated = ShowEngine(show_file)
     built = time.perf_counter() - t0
@@ -156,4 +158,21 @@ def run_benchmarks(data: Path, *, facts: int, questions: int) -> int:
         f"index build {built * 1000:.0f} ms"
     )
     _report("generated", facts, measure(generated, questions))
+    print(
+        f"memory: resident {_resident_mb():.0f} MB with the generated engine "
+        f"({before:.0f} MB before building it), peak {_peak_mb():.0f} MB"
+    )
     return 0
+
+
+def _resident_mb() -> float:
+    """Return this process's resident memory now (Linux), or nan elsewhere."""
+    try:
+        pages = int(Path("/proc/self/statm").read_text().split()[1])
+    except (OSError, IndexError, ValueError):
+        return math.nan
+    return pages * resource.getpagesize() / 2**20
+
+
+def _peak_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # KiB on Linux
