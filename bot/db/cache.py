@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import enum
 import logging
 from collections import OrderedDict
@@ -86,6 +87,8 @@ class CachedStorage(Storage):
         # Bumped by every write and every notification: a read that overlapped one must not
         # cache what it saw, which may be older than the change.
         self._writes = 0
+        # Reads in progress, by entry: (the read, `_writes` when it began).
+        self._flights: dict[Any, tuple[asyncio.Future[Any], int]] = {}
         # Whether cached progress may be served: always for LOCAL, while listening for SHARED.
         self._progress_trusted = self.progress_cache is ProgressCache.LOCAL
         self.listener: ProgressListener | None = None
@@ -141,11 +144,35 @@ class CachedStorage(Storage):
         cached = self._progress.get(key)
         if cached is not _MISSING:
             return cached
+        return await self._read_once(
+            ("progress", key), self._progress, lambda: Storage.get_progress(self, user_id, show)
+        )
+
+    async def _read_once(self, flight: Any, lru: _LRU, read: Any) -> Any:
+        """Read a missing entry, sharing one database read among concurrent askers.
+
+        A cold burst asks for one guild's settings, and each user's progress, many times at
+        once. Joining a read is safe only if nothing changed since it began: then the value
+        it returns is as fresh as a new read would be, and it is cached on the same terms.
+        """
+        pending = self._flights.get(flight)
+        if pending is not None and pending[1] == self._writes:
+            return await asyncio.shield(pending[0])
         writes = self._writes
-        progress = await super().get_progress(user_id, show)
-        if writes == self._writes and self._progress_trusted:
-            self._progress.put(key, progress)
-        return progress
+        task = asyncio.ensure_future(read())
+        self._flights[flight] = (task, writes)
+
+        def landed(done: asyncio.Future[Any]) -> None:
+            if self._flights.get(flight, (None,))[0] is done:
+                del self._flights[flight]
+            if done.cancelled() or done.exception() is not None:
+                return
+            trusted = lru is self._guilds or self._progress_trusted
+            if writes == self._writes and trusted:
+                lru.put(flight[1], done.result())
+
+        task.add_done_callback(landed)
+        return await asyncio.shield(task)
 
     async def set_progress(self, user_id: int, show: str, progress: Progress) -> None:
         self._writes += 1
@@ -176,11 +203,9 @@ class CachedStorage(Storage):
         cached = self._guilds.get(guild_id)
         if cached is not _MISSING:
             return cached
-        writes = self._writes
-        config = await super().get_guild_settings(guild_id)
-        if writes == self._writes:
-            self._guilds.put(guild_id, config)
-        return config
+        return await self._read_once(
+            ("guild", guild_id), self._guilds, lambda: Storage.get_guild_settings(self, guild_id)
+        )
 
     async def update_guild_settings(
         self,
