@@ -14,8 +14,10 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
+import gc
 import logging
 import random
+import resource
 import sys
 import tempfile
 import time
@@ -44,6 +46,7 @@ QUESTIONS: list[str] = []
 # Discord drops an interaction whose first callback comes later than this.
 DISCORD_WINDOW_S = 3.0
 WAIT_S = 20.0
+PYTHON_GC_THRESHOLDS = (700, 10, 10)
 
 
 @dataclass
@@ -172,6 +175,8 @@ async def main(args: argparse.Namespace) -> int:
                 bot.tree.add_command(ping_command())  # before setup_hook syncs
                 async with double.run_bot(bot, timeout=10):
                     assert double.synced_command("ping") is not None
+                    if args.python_gc:
+                        gc.set_threshold(*PYTHON_GC_THRESHOLDS)
                     # Warm up with full-size bursts: opening the HTTP connections (a burst
                     # of new ones overflows the double's listen backlog and waits out a 1 s
                     # TCP retransmit) and the database pool is not what is measured.
@@ -200,7 +205,8 @@ async def main(args: argparse.Namespace) -> int:
     print(
         f"burst: n={args.n} interactions per burst, users={args.users}, rounds={args.rounds} "
         f"(discord.py {discord.__version__}, {'PostgreSQL' if args.postgres else 'SQLite'}, "
-        f"progress cache {mode.value}{', cold' if args.cold else ''}, one process), "
+        f"progress cache {mode.value}{', cold' if args.cold else ''}, "
+        f"gc {gc.get_threshold()}, one process), "
         f"{elapsed:.1f} s"
     )
     header = (
@@ -223,6 +229,8 @@ async def main(args: argparse.Namespace) -> int:
         floor = ping.percentile(0.5)
         ratio = ask.percentile(0.5) / floor if floor else float("inf")
         print(f"/ask p50 / floor (/ping) p50 = {ratio:.2f}x")
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # KiB on Linux
+    print(f"peak resident memory (bot and double): {peak:.0f} MB")
     if server_errors:
         print(f"double server errors: {server_errors}")
     failed = ask.failed + ping.failed + sum(errors.values()) + server_errors
@@ -259,6 +267,11 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         "--sharded",
         action="store_true",
         help="read progress from the database every time, as a bot split by SHARD_IDS does",
+    )
+    parser.add_argument(
+        "--python-gc",
+        action="store_true",
+        help="put the collector back to Python's defaults once the bot runs, for comparison",
     )
     parser.add_argument(
         "--cold",
