@@ -125,8 +125,9 @@ class FactIndex:
     ) -> None:
         self._names = names
         self._single_season = single_season
-        # Facts repeat wordings ("where was the key found"): each text is analysed once.
-        seen: dict[str, tuple[frozenset[str], Query]] = {}
+        # Facts repeat paraphrases ("where was the key found"): each is analysed once, and
+        # the facts sharing it share its term set.
+        seen: dict[str, frozenset[str]] = {}
         # Last fact first: the engine has just split every text into words in fact order, and
         # the most recent of those splits are still in words()' bounded cache.
         self._docs = [self._make_doc(fact, seen) for fact in reversed(facts)][::-1]
@@ -140,7 +141,7 @@ class FactIndex:
         # term -> {fact position: weight}, in order of position
         self._postings = _shared({term: dict(entries) for term, entries in postings.items()})
         self._max_weight = {term: max(p.values()) for term, p in self._postings.items()}
-        # A paraphrase shared by many facts is one object (see _analysed): weigh it once.
+        # A paraphrase shared by many facts is one object (see _paraphrase): weigh it once.
         inverse: dict[int, float] = {}
         for doc in self._docs:
             for terms in doc.paraphrases:
@@ -163,26 +164,23 @@ class FactIndex:
         light = term in QUESTION_WORDS or term == SHOW_CONCEPT
         return base * _QUESTION_WORD_WEIGHT if light else base
 
-    def _analysed(
-        self, text: str, seen: dict[str, tuple[frozenset[str], Query]]
-    ) -> tuple[frozenset[str], Query]:
-        found = seen.get(text)
-        if found is None:
-            query = self.analyse(text, fuzzy=False)
-            found = seen[text] = (frozenset(set(query.terms)), query)
-        return found
+    def _paraphrase(self, question: str, seen: dict[str, frozenset[str]]) -> frozenset[str]:
+        terms = seen.get(question)
+        if terms is None:
+            terms = seen[question] = frozenset(set(self.analyse(question, fuzzy=False).terms))
+        return terms
 
-    def _make_doc(self, fact: Fact, seen: dict[str, tuple[frozenset[str], Query]]) -> _Doc:
+    def _make_doc(self, fact: Fact, seen: dict[str, frozenset[str]]) -> _Doc:
         # Each term weighs the most of any place it is found in: 1.0 in a paraphrase, a topic
         # or the people the fact is about, 0.6 in the answer only.
-        paraphrases = [self._analysed(question, seen)[0] for question in fact.questions]
+        paraphrases = [self._paraphrase(question, seen) for question in fact.questions]
         weights = dict.fromkeys(chain.from_iterable(paraphrases), 1.0)
         for topic in fact.topics:
             for word in topic.split("-"):
                 weights.update(dict.fromkeys(terms_of_word(word), 1.0))
         weights.update({f"@{ref}": 1.0 for ref in fact.about})
-        answer_terms, answer = self._analysed(fact.answer, seen)
-        for term in answer_terms:
+        answer = self.analyse(fact.answer, fuzzy=False)  # answers are worded once each
+        for term in answer.terms:
             if term not in weights and term not in QUESTION_WORDS:
                 weights[term] = _ANSWER_WEIGHT
         episode = f"~{fact.episode.label().lower()}"
