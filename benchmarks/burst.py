@@ -7,6 +7,10 @@ trivial /ping (added to this benchmark's bot only) on the same harness: what dis
 double cost without any of the bot's work.
 
     .venv/bin/python benchmarks/burst.py [--n 200] [--users 50] [--rounds 3]
+        [--sharded] [--postgres URL] [--cold] [--python-gc]
+
+--sharded caches progress as a bot with SHARD_IDS does: through PostgreSQL notifications
+with --postgres, not at all on SQLite.
 """
 
 from __future__ import annotations
