@@ -4,15 +4,12 @@ from __future__ import annotations
 
 import asyncio
 import enum
-import logging
 from collections import OrderedDict
 from typing import Any, Literal, Self
 
 from bot.core.progress import Progress
 from bot.db.listener import ProgressListener
 from bot.db.storage import UNCHANGED, GuildConfig, Storage, _Unchanged
-
-log = logging.getLogger(__name__)
 
 _MISSING = object()
 
