@@ -7,6 +7,10 @@ trivial /ping (added to this benchmark's bot only) on the same harness: what dis
 double cost without any of the bot's work.
 
     .venv/bin/python benchmarks/burst.py [--n 200] [--users 50] [--rounds 3]
+        [--sharded] [--postgres URL] [--cold] [--python-gc]
+
+--sharded caches progress as a bot with SHARD_IDS does: through PostgreSQL notifications
+with --postgres, not at all on SQLite.
 """
 
 from __future__ import annotations
@@ -14,8 +18,10 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
+import gc
 import logging
 import random
+import resource
 import sys
 import tempfile
 import time
@@ -34,7 +40,7 @@ from sqlalchemy import text  # noqa: E402
 from bot.bot import SpoilerBot  # noqa: E402
 from bot.core.engine import Library  # noqa: E402
 from bot.core.progress import Progress  # noqa: E402
-from bot.db import CachedStorage, create_engine  # noqa: E402
+from bot.db import CachedStorage, ProgressCache, create_engine  # noqa: E402
 from bot.settings import Settings  # noqa: E402
 from tests.discord_double import DiscordDouble, InteractionRecord  # noqa: E402
 
@@ -44,6 +50,7 @@ QUESTIONS: list[str] = []
 # Discord drops an interaction whose first callback comes later than this.
 DISCORD_WINDOW_S = 3.0
 WAIT_S = 20.0
+PYTHON_GC_THRESHOLDS = (700, 10, 10)
 
 
 @dataclass
@@ -125,8 +132,13 @@ async def main(args: argparse.Namespace) -> int:
     episodes = [Progress(last, e) for e in range(1, engine.show.episode_counts[last] + 1)]
 
     with tempfile.TemporaryDirectory(prefix="burst-") as folder:
-        # As the runner does: progress is cached only when one process runs every shard.
-        options = {"cache_progress": not args.sharded}
+        # As the runner does: with SHARD_IDS set, progress is cached only where PostgreSQL
+        # notifications keep it fresh.
+        if not args.sharded:
+            mode = ProgressCache.LOCAL
+        else:
+            mode = ProgressCache.SHARED if args.postgres else ProgressCache.OFF
+        options = {"progress_cache": mode}
         if args.postgres:
             schema = await make_schema(args.postgres)
             storage = await CachedStorage.open(
@@ -140,9 +152,15 @@ async def main(args: argparse.Namespace) -> int:
         try:
             # No 3 s cut-off in the double: every answer is measured; late ones are counted.
             async with DiscordDouble(interaction_deadline=None) as double:
-                users = [double.add_member(username=f"viewer{i}") for i in range(args.users)]
-                for i, user in enumerate(users):
-                    await storage.set_progress(user, engine.slug, episodes[i % len(episodes)])
+                # --cold: each round's users are new, so no progress of theirs is cached yet.
+                groups = [
+                    [double.add_member(username=f"viewer{r}-{i}") for i in range(args.users)]
+                    for r in range(args.rounds + 1 if args.cold else 1)
+                ]
+                for group in groups:
+                    for i, user in enumerate(group):
+                        await storage.set_progress(user, engine.slug, episodes[i % len(episodes)])
+                users = groups[0]
                 settings = Settings(
                     _env_file=None,
                     discord_token=None,
@@ -161,15 +179,20 @@ async def main(args: argparse.Namespace) -> int:
                 bot.tree.add_command(ping_command())  # before setup_hook syncs
                 async with double.run_bot(bot, timeout=10):
                     assert double.synced_command("ping") is not None
+                    if args.python_gc:
+                        gc.set_threshold(*PYTHON_GC_THRESHOLDS)
                     # Warm up with full-size bursts: opening the HTTP connections (a burst
                     # of new ones overflows the double's listen backlog and waits out a 1 s
                     # TCP retransmit) and the database pool is not what is measured.
                     await burst(double, "ping", users, args.n, -1)
-                    await burst(double, "ask", users, args.n, -1)
+                    if not args.cold:
+                        await burst(double, "ask", users, args.n, -1)
                     ask, ping = Series("ask"), Series("ping")
                     errors = {"ask": 0, "ping": 0}
                     started = time.perf_counter()
                     for round_no in range(args.rounds):
+                        if args.cold:
+                            users = groups[round_no + 1]
                         records = await burst(double, "ask", users, args.n, round_no)
                         ask.add(records)
                         errors["ask"] += await check_replies(records)
@@ -186,7 +209,9 @@ async def main(args: argparse.Namespace) -> int:
     print(
         f"burst: n={args.n} interactions per burst, users={args.users}, rounds={args.rounds} "
         f"(discord.py {discord.__version__}, {'PostgreSQL' if args.postgres else 'SQLite'}, "
-        f"{'progress uncached' if args.sharded else 'cached'}, one process), {elapsed:.1f} s"
+        f"progress cache {mode.value}{', cold' if args.cold else ''}, "
+        f"gc {gc.get_threshold()}, one process), "
+        f"{elapsed:.1f} s"
     )
     header = (
         f"{'command':<8} {'N':>5} {'p50 ms':>8} {'p99 ms':>8} {'max ms':>8} "
@@ -208,6 +233,8 @@ async def main(args: argparse.Namespace) -> int:
         floor = ping.percentile(0.5)
         ratio = ask.percentile(0.5) / floor if floor else float("inf")
         print(f"/ask p50 / floor (/ping) p50 = {ratio:.2f}x")
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # KiB on Linux
+    print(f"peak resident memory (bot and double): {peak:.0f} MB")
     if server_errors:
         print(f"double server errors: {server_errors}")
     failed = ask.failed + ping.failed + sum(errors.values()) + server_errors
@@ -244,6 +271,16 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         "--sharded",
         action="store_true",
         help="read progress from the database every time, as a bot split by SHARD_IDS does",
+    )
+    parser.add_argument(
+        "--python-gc",
+        action="store_true",
+        help="put the collector back to Python's defaults once the bot runs, for comparison",
+    )
+    parser.add_argument(
+        "--cold",
+        action="store_true",
+        help="no /ask warm-up, and new users each round: nothing of theirs is cached yet",
     )
     parser.add_argument(
         "--postgres",

@@ -11,10 +11,12 @@ from pathlib import Path
 
 import aiohttp
 import discord
+from sqlalchemy.exc import ArgumentError
 
 from bot.bot import SpoilerBot
 from bot.cli import load_library_or_report
-from bot.db import CachedStorage, DatabaseUnavailable, is_in_memory
+from bot.db import CachedStorage, DatabaseUnavailable, ProgressCache, is_in_memory
+from bot.db.engine import normalize_url
 from bot.endpoints import use_discord_endpoints
 from bot.settings import Settings, get_settings
 
@@ -61,9 +63,8 @@ async def _serve(settings: Settings, library, *, force_sync: bool) -> int:
             "sqlite+aiosqlite:///var/spoiler-bot.db, to keep them."
         )
     try:
-        # One process running every shard makes every write, so it may cache progress too.
         storage = await CachedStorage.open(
-            settings.database_url, options={"cache_progress": settings.shard_ids is None}
+            settings.database_url, options={"progress_cache": progress_cache_for(settings)}
         )
     except DatabaseUnavailable as error:
         print(f"{error}\nCheck DATABASE_URL and that the database is running.", file=sys.stderr)
@@ -147,6 +148,19 @@ def unreachable_message(settings: Settings, error: BaseException) -> str:
         f"Cannot reach Discord's API at discord.com ({reason}). Check the network, or set "
         "DISCORD_API_BASE_URL to a Discord-compatible server."
     )
+
+
+def progress_cache_for(settings: Settings) -> ProgressCache:
+    """Choose how progress is cached: by this process alone, shared through PostgreSQL, or not."""
+    if settings.shard_ids is None:
+        return ProgressCache.LOCAL  # one process runs every shard and makes every write
+    try:
+        backend = normalize_url(settings.database_url).get_backend_name()
+    except ArgumentError:
+        return ProgressCache.OFF  # opening the database reports the bad URL
+    if backend == "postgresql":
+        return ProgressCache.SHARED
+    return ProgressCache.OFF  # SQLite has no way to tell us of another process's write
 
 
 def _close_on_signals(bot: SpoilerBot) -> None:

@@ -6,9 +6,10 @@ import asyncio
 from collections.abc import AsyncIterator
 
 import pytest
+from sqlalchemy import event
 
 from bot.core.progress import Progress
-from bot.db import CachedStorage, Storage, create_engine, upgrade_database
+from bot.db import CachedStorage, ProgressCache, Storage, create_engine, upgrade_database
 
 
 @pytest.fixture
@@ -101,7 +102,7 @@ async def test_the_cache_is_bounded(url) -> None:
 
 async def test_a_sharded_bot_caches_guild_settings_but_never_progress(url, direct) -> None:
     """Another process may change a user's progress; a guild only ever talks to one shard."""
-    storage = await CachedStorage.open(url, options={"cache_progress": False})
+    storage = await CachedStorage.open(url, options={"progress_cache": ProgressCache.OFF})
     try:
         await storage.set_progress(1, "show", Progress(1, 9))
         await storage.get_guild_settings(5)
@@ -111,3 +112,51 @@ async def test_a_sharded_bot_caches_guild_settings_but_never_progress(url, direc
         assert (await storage.get_guild_settings(5)).public_answers is False
     finally:
         await storage.close()
+
+
+def count_progress_reads(storage: CachedStorage) -> list[str]:
+    """Record every SELECT of viewer_progress the engine really sends."""
+    seen: list[str] = []
+
+    def record(_conn, _cursor, statement, *_args) -> None:
+        if statement.lstrip().upper().startswith("SELECT") and "viewer_progress" in statement:
+            seen.append(statement)
+
+    event.listen(storage.engine.sync_engine, "before_cursor_execute", record)
+    return seen
+
+
+async def test_concurrent_misses_share_one_read(cached) -> None:
+    """A cold burst asks for the same user's progress many times at once."""
+    await cached.set_progress(1, "show", Progress(1, 4))
+    cached._progress.pop((1, "show"))
+    reads = count_progress_reads(cached)
+    results = await asyncio.gather(*(cached.get_progress(1, "show") for _ in range(50)))
+    assert results == [Progress(1, 4)] * 50
+    assert len(reads) == 1
+    assert await cached.get_progress(1, "show") == Progress(1, 4)
+    assert len(reads) == 1  # and it was cached
+
+
+async def test_a_read_begun_before_a_write_is_not_joined_after_it(cached, monkeypatch) -> None:
+    await cached.set_progress(1, "show", Progress(1, 9))
+    cached._progress.pop((1, "show"))
+    release = asyncio.Event()
+    original = Storage.get_progress
+
+    async def slow_read(self, user_id, show):
+        value = await original(self, user_id, show)  # reads S1E9
+        await release.wait()
+        return value
+
+    monkeypatch.setattr(Storage, "get_progress", slow_read)
+    early = asyncio.create_task(cached.get_progress(1, "show"))
+    await asyncio.sleep(0.05)
+    monkeypatch.setattr(Storage, "get_progress", original)
+    await cached.set_progress(1, "show", Progress(1, 2))
+    cached._progress.pop((1, "show"))  # as if evicted: the next ask reads
+    # Asked after the write: must not wait for, nor get, what the earlier read saw.
+    assert await asyncio.wait_for(cached.get_progress(1, "show"), 5) == Progress(1, 2)
+    release.set()
+    assert await early == Progress(1, 9)
+    assert await cached.get_progress(1, "show") == Progress(1, 2)

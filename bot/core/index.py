@@ -6,7 +6,9 @@ import heapq
 import math
 import re
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
+from itertools import chain, islice
 from operator import itemgetter, mul
 from typing import NamedTuple
 
@@ -20,6 +22,10 @@ SHOW_ENTITY = "show"
 _ANSWER_WEIGHT = 0.6
 _QUESTION_WORD_WEIGHT = 0.4
 _CANDIDATES = 15
+# Bounds are summed in another order than recall, so they may differ in the last bits.
+_MARGIN = 1e-9
+# Below this many postings in all, scoring them all is faster than working out what to skip.
+_FEW_POSTINGS = 2_000
 _EPISODE_MENTION = re.compile(r"\b(?:s(?:eason)?\s*(\d{1,3})\s*)?e(?:p|pisode)?\s*(\d{1,3})\b")
 _DIGIT = re.compile(r"\d")
 _SEASON_MENTION = re.compile(r"\bs(?:eason\s*)?(\d{1,3})\b|\b(\d{1,3})(?:st|nd|rd|th)? season\b")
@@ -27,6 +33,24 @@ _SEASON_MENTION = re.compile(r"\bs(?:eason\s*)?(\d{1,3})\b|\b(\d{1,3})(?:st|nd|r
 # 400 characters of unknown words would otherwise search it for every word.
 MAX_CORRECTIONS = 3
 _CORRECTION_CUTOFF = 82
+
+
+def _shared(postings: dict[str, dict[int, float]]) -> dict[str, dict[int, float]]:
+    """Make terms with equal postings share one dict: search merges them, memory halves."""
+    kept: dict[tuple[int, int, int], list[dict[int, float]]] = defaultdict(list)
+    for term, entries in postings.items():
+        key = (len(entries), next(iter(entries)), next(reversed(entries)))
+        same = next((other for other in kept[key] if other == entries), None)
+        if same is None:
+            kept[key].append(entries)
+        else:
+            postings[term] = same
+    return postings
+
+
+def _kth_largest(values: Iterable[float], k: int) -> float:
+    # sorted() runs in C; heapq.nlargest loops in Python over every value.
+    return sorted(values, reverse=True)[k - 1]
 
 
 @dataclass(slots=True)
@@ -101,21 +125,30 @@ class FactIndex:
         self._names = names
         self._lexicon = lexicon
         self._single_season = single_season
-        self._docs: list[_Doc] = []
+        # Facts repeat paraphrases ("where was the key found"): each is analysed once, and
+        # the facts sharing it share its term set.
+        seen: dict[str, frozenset[str]] = {}
+        # Last fact first: the engine has just split every text into words in fact order, and
+        # the most recent of those splits are still in words()' bounded cache.
+        self._docs = [self._make_doc(fact, seen) for fact in reversed(facts)][::-1]
         postings: dict[str, list[tuple[int, float]]] = defaultdict(list)
-        for position, fact in enumerate(facts):
-            doc = self._make_doc(fact)
-            self._docs.append(doc)
+        for position, doc in enumerate(self._docs):
             for term, weight in doc.weights.items():
                 postings[term].append((position, weight))
         total = max(1, len(facts))
         self._idf = {t: math.log(1 + total / len(p)) for t, p in postings.items()}
         self._unknown_idf = math.log(1 + total)
-        # term -> {fact position: weight}
-        self._postings = {term: dict(entries) for term, entries in postings.items()}
+        # term -> {fact position: weight}, in order of position
+        self._postings = _shared({term: dict(entries) for term, entries in postings.items()})
+        self._max_weight = {term: max(p.values()) for term, p in self._postings.items()}
+        # A paraphrase shared by many facts is one object (see _paraphrase): weigh it once.
+        inverse: dict[int, float] = {}
         for doc in self._docs:
-            sizes = [sum(map(self._weight, terms)) for terms in doc.paraphrases]
-            doc.paraphrase_inverse = [1 / size if size else 0.0 for size in sizes]
+            for terms in doc.paraphrases:
+                if id(terms) not in inverse:
+                    size = sum(map(self._weight, terms))
+                    inverse[id(terms)] = 1 / size if size else 0.0
+            doc.paraphrase_inverse = [inverse[id(terms)] for terms in doc.paraphrases]
             for number, terms in enumerate(doc.paraphrases):
                 for term in terms:
                     doc.paraphrase_terms.setdefault(term, []).append(number)
@@ -132,29 +165,27 @@ class FactIndex:
         light = term in QUESTION_WORDS or term == SHOW_CONCEPT
         return base * _QUESTION_WORD_WEIGHT if light else base
 
-    def _make_doc(self, fact: Fact) -> _Doc:
-        weights: dict[str, float] = {}
-        paraphrases: list[frozenset[str]] = []
+    def _paraphrase(self, question: str, seen: dict[str, frozenset[str]]) -> frozenset[str]:
+        terms = seen.get(question)
+        if terms is None:
+            terms = seen[question] = frozenset(set(self.analyse(question, fuzzy=False).terms))
+        return terms
 
-        def add(terms: set[str], weight: float) -> None:
-            for term in terms:
-                weights[term] = max(weights.get(term, 0.0), weight)
-
-        for question in fact.questions:
-            terms = set(self.analyse(question, fuzzy=False).terms)
-            paraphrases.append(frozenset(terms))
-            add(terms, 1.0)
-        terms_of_word = self._lexicon.terms_of_word
-        topic_terms = {
-            t for topic in fact.topics for w in topic.split("-") for t in terms_of_word(w)
-        }
-        add(topic_terms, 1.0)
-        entities = {f"@{ref}" for ref in fact.about}
-        add(entities, 1.0)
-        answer = self.analyse(fact.answer, fuzzy=False)
-        add(set(answer.terms) - QUESTION_WORDS, _ANSWER_WEIGHT)
-        episode_weight = 1.0 if "recap" in fact.topics else 0.3
-        add({f"~{fact.episode.label().lower()}"}, episode_weight)
+    def _make_doc(self, fact: Fact, seen: dict[str, frozenset[str]]) -> _Doc:
+        # Each term weighs the most of any place it is found in: 1.0 in a paraphrase, a topic
+        # or the people the fact is about, 0.6 in the answer only.
+        paraphrases = [self._paraphrase(question, seen) for question in fact.questions]
+        weights = dict.fromkeys(chain.from_iterable(paraphrases), 1.0)
+        for topic in fact.topics:
+            for word in topic.split("-"):
+                weights.update(dict.fromkeys(self._lexicon.terms_of_word(word), 1.0))
+        weights.update({f"@{ref}": 1.0 for ref in fact.about})
+        answer = self.analyse(fact.answer, fuzzy=False)  # answers are worded once each
+        for term in answer.terms:
+            if term not in weights and term not in QUESTION_WORDS:
+                weights[term] = _ANSWER_WEIGHT
+        episode = f"~{fact.episode.label().lower()}"
+        weights[episode] = max(weights.get(episode, 0.0), 1.0 if "recap" in fact.topics else 0.3)
         all_entities = frozenset(ref for ref in fact.about) | answer.entities
         return _Doc(fact, weights, paraphrases, all_entities)
 
@@ -235,6 +266,33 @@ class FactIndex:
         total = sum(weights.values())
         if total <= 0:
             return []
+        postings = sum(len(self._postings.get(term, ())) for term in weights)
+        if query.entities or postings <= _FEW_POSTINGS:
+            top = self._top_exhaustive(query, weights, limit)
+        elif query.required:
+            top = self._top_required(query.required, weights, limit)
+        else:
+            top = self._top_pruned(weights, limit)
+        matches = []
+        for position, found in top:
+            doc = self._docs[position]
+            # Precision: the share of the best-matching paraphrase that the question covers.
+            shared = [0.0] * len(doc.paraphrase_inverse)
+            for term, weight in weights.items():
+                for number in doc.paraphrase_terms.get(term, ()):
+                    shared[number] += weight
+            precision = max(map(mul, shared, doc.paraphrase_inverse), default=0.0)
+            # Among equally good facts, a later one usually says more about "now".
+            recency = 0.02 * position / len(self._docs)
+            score = 0.6 * (found / total) + 0.4 * precision + recency
+            matches.append(Match(doc.fact, score, found / total, precision))
+        matches.sort(key=lambda m: m.score, reverse=True)
+        return matches
+
+    def _top_exhaustive(
+        self, query: Query, weights: dict[str, float], limit: int
+    ) -> list[tuple[int, float]]:
+        """Score every fact that shares a term with the query; return the best by recall."""
         recall: dict[int, float] = defaultdict(float)
         # A question that names someone is answered only by facts about them; scoring just
         # those is much cheaper than walking long postings of common words.
@@ -254,22 +312,102 @@ class FactIndex:
             for position in list(recall):
                 if not required <= self._docs[position].weights.keys():
                     del recall[position]
-        top = heapq.nlargest(limit, recall.items(), key=itemgetter(1))
-        matches = []
-        for position, found in top:
-            doc = self._docs[position]
-            # Precision: the share of the best-matching paraphrase that the question covers.
-            shared = [0.0] * len(doc.paraphrase_inverse)
-            for term, weight in weights.items():
-                for number in doc.paraphrase_terms.get(term, ()):
-                    shared[number] += weight
-            precision = max(map(mul, shared, doc.paraphrase_inverse), default=0.0)
-            # Among equally good facts, a later one usually says more about "now".
-            recency = 0.02 * position / len(self._docs)
-            score = 0.6 * (found / total) + 0.4 * precision + recency
-            matches.append(Match(doc.fact, score, found / total, precision))
-        matches.sort(key=lambda m: m.score, reverse=True)
-        return matches
+        return heapq.nlargest(limit, recall.items(), key=itemgetter(1))
+
+    def _top_required(
+        self, required: frozenset[str], weights: dict[str, float], limit: int
+    ) -> list[tuple[int, float]]:
+        """Return what `_top_exhaustive` would, scoring only facts holding every required term."""
+        holding = [self._postings.get(term, {}) for term in required]
+        holding.sort(key=len)
+        allowed = set(holding[0]).intersection(*holding[1:])
+        return self._exact_top(self._terms(weights), sorted(allowed), limit)
+
+    def _terms(self, weights: dict[str, float]) -> list[tuple[str, float, dict[int, float]]]:
+        return [(t, w, p) for t, w in weights.items() if (p := self._postings.get(t))]
+
+    @staticmethod
+    def _exact_top(
+        terms: list[tuple[str, float, dict[int, float]]], positions: Iterable[int], limit: int
+    ) -> list[tuple[int, float]]:
+        """Rank the given facts as `_top_exhaustive` does, bit for bit.
+
+        Recall is summed in the query's order, and equals are in the order `_top_exhaustive`
+        first meets them: by the first query term a fact holds, then by position.
+        """
+        ranked = []
+        for position in positions:
+            recall, first = 0.0, -1
+            for number, (_, weight, postings) in enumerate(terms):
+                found = postings.get(position)
+                if found is not None:
+                    recall += weight * found
+                    if first < 0:
+                        first = number
+            ranked.append((-recall, first, position))
+        ranked.sort()
+        return [(position, -recall) for recall, _, position in ranked[:limit]]
+
+    def _top_pruned(self, weights: dict[str, float], limit: int) -> list[tuple[int, float]]:
+        """Return what `_top_exhaustive` would, without scoring every posting (MaxScore).
+
+        Terms are taken by how much they can add, rare and heavy ones first. Once what the
+        terms left could add at most is below the current k-th best recall, a fact not seen
+        yet cannot make the top k: the common terms' long postings are then only looked up
+        for the facts still in the running, which shrink as the bound tightens. These sums
+        only bound; `_exact_top` ranks the facts left.
+        """
+        terms = self._terms(weights)
+        if not terms:
+            return []
+        # Terms with the same postings (a stem and the concept only it has) count as one.
+        merged: dict[int, list] = {}
+        for term, weight, postings in terms:
+            group = merged.setdefault(id(postings), [postings, 0.0, self._max_weight[term]])
+            group[1] += weight
+        groups = sorted(merged.values(), key=lambda g: (-g[1] * g[2], len(g[0])))
+        rest = [0.0] * (len(groups) + 1)  # the most the groups from `step` on can add
+        for step in range(len(groups) - 1, -1, -1):
+            rest[step] = rest[step + 1] + groups[step][1] * groups[step][2]
+        seen: dict[int, float] = {}
+        threshold = 0.0
+        step = 0
+        while step < len(groups):
+            # The best seen so far is at most what the groups taken could add; only then can
+            # the rest fall below the k-th best, so only then is it worth finding.
+            if len(seen) >= limit and rest[step] < rest[0] - rest[step]:
+                threshold = _kth_largest(seen.values(), limit)
+                if rest[step] < threshold - _MARGIN:
+                    break
+            postings, weight, heaviest = groups[step]
+            if step == len(groups) - 1 and 2 * len(seen) < len(postings):
+                # The last group, common: the facts holding only it score by their weight
+                # for it alone, and all but the first `limit` of its heaviest lose to those.
+                fresh = (p for p, w in postings.items() if w == heaviest and p not in seen)
+                first = list(islice(fresh, limit))
+                if len(first) == limit:
+                    return self._exact_top(terms, [*seen, *first], limit)
+            if seen:
+                get = seen.get
+                for position, found in postings.items():
+                    seen[position] = get(position, 0.0) + weight * found
+            else:
+                seen = {position: weight * found for position, found in postings.items()}
+            step += 1
+        bound = threshold - _MARGIN - rest[step]
+        running = [p for p, found in seen.items() if found >= bound]
+        for later in range(step, len(groups)):
+            postings, weight, _ = groups[later]
+            get = postings.get
+            for position in running:
+                found = get(position)
+                if found is not None:
+                    seen[position] += weight * found
+            if len(running) > limit:
+                threshold = max(threshold, _kth_largest(map(seen.__getitem__, running), limit))
+                bound = threshold - _MARGIN - rest[later + 1]
+                running = [p for p in running if seen[p] >= bound]
+        return self._exact_top(terms, running, limit)
 
     def entities_of(self, fact: Fact) -> frozenset[str]:
         """Return the characters a fact is about or names."""

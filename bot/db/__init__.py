@@ -1,6 +1,6 @@
 """Persistent storage: viewer progress, guild settings and command-sync digests."""
 
-from bot.db.cache import CachedStorage
+from bot.db.cache import CachedStorage, ProgressCache
 from bot.db.engine import create_engine, is_in_memory, make_sessionmaker
 from bot.db.errors import DatabaseUnavailable
 from bot.db.migrate import upgrade_database
@@ -11,6 +11,7 @@ __all__ = [
     "CachedStorage",
     "DatabaseUnavailable",
     "GuildConfig",
+    "ProgressCache",
     "Storage",
     "create_engine",
     "is_in_memory",

@@ -1,14 +1,25 @@
-"""Storage that remembers what it read, for a process that is the database's only writer."""
+"""Storage that remembers what it read, kept correct when other processes write too."""
 
 from __future__ import annotations
 
+import asyncio
+import enum
 from collections import OrderedDict
-from typing import Any, Literal
+from typing import Any, Literal, Self
 
 from bot.core.progress import Progress
+from bot.db.listener import ProgressListener
 from bot.db.storage import UNCHANGED, GuildConfig, Storage, _Unchanged
 
 _MISSING = object()
+
+
+class ProgressCache(enum.StrEnum):
+    """How a process may cache viewer progress."""
+
+    LOCAL = "local"  # this process makes every write (one process runs every shard)
+    SHARED = "shared"  # others write too; PostgreSQL notifications say what they changed
+    OFF = "off"  # others write too and nothing tells us: read the database every time
 
 
 class _LRU:
@@ -37,46 +48,136 @@ class _LRU:
         for key in [key for key in self._items if matches(key)]:
             del self._items[key]
 
+    def clear(self) -> None:
+        self._items.clear()
+
 
 class CachedStorage(Storage):
-    """Read-through, write-through cache of progress and guild settings.
+    """Read-through cache of progress and guild settings.
 
-    A cached value is correct only while this process makes every write to it. Discord
-    sends all of a guild's interactions to the shard that owns the guild, so its settings
-    always are. A user's progress is not when SHARD_IDS splits the bot over processes (the
-    user may write it through another guild's shard), and a stale progress could show a
-    viewer more than they have seen: then `cache_progress` must be False.
+    Discord sends all of a guild's interactions to the shard that owns the guild, so its
+    settings are only ever written through this process, and are cached write-through.
+    A user's progress may be written through any shard, and a stale progress could show a
+    viewer more than they have seen; `progress_cache` says how it is kept fresh:
+
+    - LOCAL: this process makes every write, so writes update the cache.
+    - SHARED (PostgreSQL): a trigger notifies every change on commit, and a listener drops
+      the changed entry. The cache is trusted only while the listener is connected: when it
+      drops, the cache is emptied and every read goes to the database until it is back.
+    - OFF: every read goes to the database.
     """
 
     def __init__(
-        self, *args: Any, cache_progress: bool = True, cache_size: int = 100_000, **kwargs: Any
+        self,
+        *args: Any,
+        progress_cache: ProgressCache | str = ProgressCache.LOCAL,
+        cache_size: int = 100_000,
+        listener_options: dict[str, Any] | None = None,
+        **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
-        self._cache_progress = cache_progress
+        self.progress_cache = ProgressCache(progress_cache)
+        if self.progress_cache is ProgressCache.SHARED and self._dialect != "postgresql":
+            raise ValueError("a shared progress cache needs PostgreSQL notifications")
         self._progress = _LRU(cache_size)
         self._guilds = _LRU(cache_size)
-        # Bumped by every write: a read that overlapped a write must not cache what it saw.
+        # Bumped by every write and every notification: a read that overlapped one must not
+        # cache what it saw, which may be older than the change.
         self._writes = 0
+        # Reads in progress, by entry: (the read, `_writes` when it began).
+        self._flights: dict[Any, tuple[asyncio.Future[Any], int]] = {}
+        # Whether cached progress may be served: always for LOCAL, while listening for SHARED.
+        self._progress_trusted = self.progress_cache is ProgressCache.LOCAL
+        self.listener: ProgressListener | None = None
+        if self.progress_cache is ProgressCache.SHARED:
+            self.listener = ProgressListener(
+                self.engine,
+                on_change=self._progress_changed,
+                on_connected=self._listener_connected,
+                on_lost=self._listener_lost,
+                **(listener_options or {}),
+            )
+
+    @classmethod
+    async def open(cls, *args: Any, **kwargs: Any) -> Self:
+        storage = await super().open(*args, **kwargs)
+        if storage.listener is not None:
+            await storage.listener.start()
+        return storage
+
+    async def close(self) -> None:
+        if self.listener is not None:
+            await self.listener.close()
+        await super().close()
+
+    @property
+    def progress_trusted(self) -> bool:
+        """Whether progress is served from memory now (False: read from the database)."""
+        return self._progress_trusted
+
+    def _progress_changed(self, payload: str) -> None:
+        self._writes += 1
+        user, _, show = payload.partition(" ")
+        if not show or not user.isdigit():  # "*": the table was emptied
+            self._progress.clear()
+            return
+        self._progress.pop((int(user), show))
+
+    def _listener_connected(self) -> None:
+        # Whatever happened while nobody listened is unknown: start from nothing.
+        self._writes += 1
+        self._progress.clear()
+        self._progress_trusted = True
+
+    def _listener_lost(self) -> None:
+        self._writes += 1
+        self._progress_trusted = False
+        self._progress.clear()
 
     async def get_progress(self, user_id: int, show: str) -> Progress | None:
-        if not self._cache_progress:
+        if not self._progress_trusted:
             return await super().get_progress(user_id, show)
         key = (user_id, show)
         cached = self._progress.get(key)
         if cached is not _MISSING:
             return cached
+        return await self._read_once(
+            ("progress", key), self._progress, lambda: Storage.get_progress(self, user_id, show)
+        )
+
+    async def _read_once(self, flight: Any, lru: _LRU, read: Any) -> Any:
+        """Read a missing entry, sharing one database read among concurrent askers.
+
+        A cold burst asks for one guild's settings, and each user's progress, many times at
+        once. Joining a read is safe only if nothing changed since it began: then the value
+        it returns is as fresh as a new read would be, and it is cached on the same terms.
+        """
+        pending = self._flights.get(flight)
+        if pending is not None and pending[1] == self._writes:
+            return await asyncio.shield(pending[0])
         writes = self._writes
-        progress = await super().get_progress(user_id, show)
-        if writes == self._writes:
-            self._progress.put(key, progress)
-        return progress
+        task = asyncio.ensure_future(read())
+        self._flights[flight] = (task, writes)
+
+        def landed(done: asyncio.Future[Any]) -> None:
+            if self._flights.get(flight, (None,))[0] is done:
+                del self._flights[flight]
+            if done.cancelled() or done.exception() is not None:
+                return
+            trusted = lru is self._guilds or self._progress_trusted
+            if writes == self._writes and trusted:
+                lru.put(flight[1], done.result())
+
+        task.add_done_callback(landed)
+        return await asyncio.shield(task)
 
     async def set_progress(self, user_id: int, show: str, progress: Progress) -> None:
         self._writes += 1
         self._progress.pop((user_id, show))
         await super().set_progress(user_id, show, progress)
         self._writes += 1
-        if self._cache_progress:
+        # SHARED: another process may have written since; the next read asks the database.
+        if self.progress_cache is ProgressCache.LOCAL:
             self._progress.put((user_id, show), progress)
 
     async def clear_progress(self, user_id: int, show: str | None = None) -> int:
@@ -99,11 +200,9 @@ class CachedStorage(Storage):
         cached = self._guilds.get(guild_id)
         if cached is not _MISSING:
             return cached
-        writes = self._writes
-        config = await super().get_guild_settings(guild_id)
-        if writes == self._writes:
-            self._guilds.put(guild_id, config)
-        return config
+        return await self._read_once(
+            ("guild", guild_id), self._guilds, lambda: Storage.get_guild_settings(self, guild_id)
+        )
 
     async def update_guild_settings(
         self,

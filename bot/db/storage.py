@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import enum
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
+from collections.abc import AsyncIterator, Iterator
+from contextlib import asynccontextmanager, contextmanager
 from dataclasses import dataclass
 from typing import Any, Final, Literal, Self
 
-from sqlalchemy import delete, exists, select, text
+from sqlalchemy import bindparam, delete, exists, select, text
 from sqlalchemy import exc as sa_exc
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import URL
@@ -30,6 +30,10 @@ UNCHANGED: Final = _Unchanged.UNCHANGED
 
 # Tables keyed by user id: everything `forget_user` must erase.
 _USER_TABLES = (ViewerProgress,)
+
+_PROGRESS_QUERY = select(ViewerProgress.season, ViewerProgress.episode).where(
+    ViewerProgress.user_id == bindparam("u"), ViewerProgress.show == bindparam("s")
+)
 
 # SQLSTATE classes meaning the server, not the query, is the problem: connection exception,
 # insufficient resources, operator intervention (shutdown, starting up).
@@ -66,6 +70,13 @@ class Storage:
         self._dialect = engine.dialect.name
         if self._dialect not in ("sqlite", "postgresql"):
             raise ValueError(f"unsupported database backend: {self._dialect}")
+        # A single-row read needs no transaction: on PostgreSQL autocommit saves the BEGIN
+        # and COMMIT round trips (SQLite's driver never opens one for a SELECT).
+        self._reader = (
+            engine.execution_options(isolation_level="AUTOCOMMIT")
+            if self._dialect == "postgresql"
+            else engine
+        )
 
     @classmethod
     async def open(
@@ -109,17 +120,22 @@ class Storage:
     async def __aexit__(self, *_exc: object) -> None:
         await self.close()
 
-    @asynccontextmanager
-    async def _transaction(self) -> AsyncIterator[AsyncSession]:
+    @contextmanager
+    def _outages_reported(self) -> Iterator[None]:
         try:
-            async with self._sessions.begin() as session:
-                yield session
+            yield
         except Exception as error:
             if _is_unavailable(error):
                 raise DatabaseUnavailable(
                     f"The database is unavailable: {describe(error, self.engine.url)}"
                 ) from error
             raise
+
+    @asynccontextmanager
+    async def _transaction(self) -> AsyncIterator[AsyncSession]:
+        with self._outages_reported():
+            async with self._sessions.begin() as session:
+                yield session
 
     def _insert(self, table: Any) -> Any:
         # Both dialects' inserts offer on_conflict_do_update with the same arguments.
@@ -128,9 +144,13 @@ class Storage:
 
     async def get_progress(self, user_id: int, show: str) -> Progress | None:
         """Return how far the user has watched the show, or None if they never said."""
-        async with self._transaction() as session:
-            row = await session.get(ViewerProgress, (user_id, show))
-            return None if row is None else Progress(row.season, row.episode)
+        # One Core SELECT: the ORM's identity map and unit of work cost more CPU than the
+        # query itself, and this runs on every question a sharded bot answers uncached.
+        with self._outages_reported():
+            async with self._reader.connect() as connection:
+                result = await connection.execute(_PROGRESS_QUERY, {"u": user_id, "s": show})
+                row = result.first()
+        return None if row is None else Progress(row[0], row[1])
 
     async def set_progress(self, user_id: int, show: str, progress: Progress) -> None:
         """Store how far the user has watched the show, replacing what was there."""
