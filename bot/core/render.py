@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from bot.core.engine import Answer, CharacterView, RecapView, Status
 from bot.core.progress import Progress, last_episode
 from bot.core.schema import Fact, ShowInfo
@@ -31,11 +33,17 @@ def spoiler(text: str) -> str:
     return f"||{escape_markdown(text)}||"
 
 
-def progress_line(progress: Progress, *, revealed: bool = False) -> str:
-    """Return the one neutral line that says which progress a reply was written for."""
-    # The show's title stays out: a title such as "All of Us Are Dead" reads like an answer.
+def progress_line(
+    progress: Progress, *, revealed: bool = False, show: ShowInfo | None = None
+) -> str:
+    """Return the one neutral line that says which progress (and show) a reply was written for."""
+    # The show's title is named only when several shows are loaded and the reader must know
+    # which one a reply is about; alone, a title such as "All of Us Are Dead" reads like an
+    # answer. It leads the line, so it never reads as part of one.
     where = f"up to {progress}" if progress.started else "who hasn't started yet"
     line = f"-# Answered for a viewer {where}."
+    if show is not None:
+        line = f"-# {escape_markdown(show.title)}, answered for a viewer {where}."
     if revealed:
         line += " You asked to reveal: this may spoil later episodes."
     return line
@@ -58,15 +66,19 @@ def _dated(fact: Fact) -> str:
     return f"{fact.episode}: {fact.answer}" if fact.episode.started else fact.answer
 
 
-def render_answer(answer: Answer, *, question: str | None = None) -> str:
-    """Render an answer; `question`, when given, is echoed inside spoiler tags (public replies)."""
+def render_answer(answer: Answer, *, question: str | None = None, name_show: bool = False) -> str:
+    """Render an answer; `question`, when given, is echoed inside spoiler tags (public replies).
+
+    `name_show` names the show in the neutral line (when several shows are loaded).
+    """
     blocks: list[str] = []
     if question is not None:
         echo = question if len(question) <= ECHO_LIMIT else question[: ECHO_LIMIT - 1] + "…"
         blocks.append(f"Question: {spoiler(echo)}")
     if answer.status is Status.CHATTER and answer.chatter is not None:
         return fit([*blocks, *chatter_reply(answer.chatter)], [])  # no facts, so no progress line
-    footer = [progress_line(answer.progress, revealed=answer.revealed)]
+    titled = answer.show if name_show else None
+    footer = [progress_line(answer.progress, revealed=answer.revealed, show=titled)]
     if answer.status is Status.ANSWERED:
         blocks.extend(
             spoiler(_dated(fact) if answer.dated else fact.answer) for fact in answer.facts
@@ -82,12 +94,12 @@ def render_answer(answer: Answer, *, question: str | None = None) -> str:
     return fit(blocks, footer)
 
 
-def render_character(view: CharacterView) -> str:
+def render_character(view: CharacterView, *, name_show: bool = False) -> str:
     """Render what a viewer knows of a character: who they are, then their timeline."""
     character = view.character
     head = spoiler(f"{character.name}: {character.role}")
     entries = [spoiler(f"{fact.episode}: {fact.answer}") for fact in view.timeline]
-    footer = [progress_line(view.progress)]
+    footer = [progress_line(view.progress, show=view.show if name_show else None)]
     if not _finished(view.show, view.progress):
         footer.insert(0, AS_OF_NOTE)
     budget = MESSAGE_LIMIT - sum(len(line) + 1 for line in [head, *footer])
@@ -106,9 +118,9 @@ def render_character(view: CharacterView) -> str:
     return fit([head, *entries], footer)
 
 
-def render_recap(view: RecapView) -> str:
+def render_recap(view: RecapView, *, name_show: bool = False) -> str:
     """Render summaries of the episodes a viewer has watched."""
-    footer = [progress_line(view.progress)]
+    footer = [progress_line(view.progress, show=view.show if name_show else None)]
     if view.locked:
         return fit(["You haven't watched that episode yet, so no recap of it."], footer)
     if not view.recaps:
@@ -139,9 +151,16 @@ def _left_out_note(first: str, last: str) -> str:
     )
 
 
-def render_unknown_character(show: ShowInfo, progress: Progress) -> str:
+def render_unknown_character(show: ShowInfo, progress: Progress, *, name_show: bool = False) -> str:
     """Say a name means nothing yet, without revealing whether the character exists later."""
     return fit(
         ["I don't know anyone by that name that you've met so far."],
-        [progress_line(progress)],
+        [progress_line(progress, show=show if name_show else None)],
     )
+
+
+def render_which_show(candidates: Iterable[ShowInfo], ask: str) -> str:
+    """Ask which show a question is about; `ask` says how to answer (buttons, an option)."""
+    titles = [escape_markdown(show.title) for show in candidates]
+    listed = ", ".join(titles[:-1]) + f" or {titles[-1]}" if len(titles) > 1 else titles[0]
+    return f"That could be about more than one show: {listed}. {ask}"
