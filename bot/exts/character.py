@@ -11,6 +11,7 @@ from bot.core.render import render_character, render_unknown_character
 from bot.exts._common import (
     SET_PROGRESS_TIP,
     autocomplete_show,
+    bot_of,
     choices,
     reply,
     show_and_progress,
@@ -30,10 +31,12 @@ class Characters(commands.Cog):
         engine, stored = await within_window(interaction, show_and_progress(interaction, show))
         progress = stored or NOT_STARTED
         found = engine.find_character(name, progress)
+        named = bot_of(interaction).library.several
         if found is None:
-            content = render_unknown_character(engine.show, progress)
+            content = render_unknown_character(engine.show, progress, name_show=named)
         else:
-            content = render_character(engine.describe_character(found, progress))
+            view = engine.describe_character(found, progress)
+            content = render_character(view, name_show=named)
         if stored is None:
             content = f"{content}\n{SET_PROGRESS_TIP}"
         await reply(interaction, content)
