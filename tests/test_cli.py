@@ -270,3 +270,22 @@ def test_jsonl_takes_progress_by_show() -> None:
     assert explicit["show"] == AOUAD
     assert unknown_show["status"] == "error" and "Unknown show" in unknown_show["content"]
     assert bad_episode["status"] == "error" and "S1E1-S1E8" in bad_episode["content"]
+
+
+def test_chat_routes_questions_and_lists_the_shows_when_it_cannot_tell() -> None:
+    script = [
+        "/progress S1E5",
+        "/show st",
+        "/progress S1E3",
+        "/show aouad",
+        "did eleven survive",
+        "did eleven bite nam-ra",
+        "did nam-ra survive",
+    ]
+    result = run("chat", stdin="\n".join(script) + "\n")
+    assert result.returncode == 0, result.stderr
+    after = result.stdout.split("Now asking about All of Us Are Dead.")[1]
+    eleven, rest = after.split("-# Stranger Things, answered for a viewer up to S1E3.", 1)
+    assert "||" in eleven
+    assert "more than one show: All of Us Are Dead or Stranger Things" in rest
+    assert rest.rstrip().endswith("-# All of Us Are Dead, answered for a viewer up to S1E5.")

@@ -73,6 +73,7 @@ def test_titles_and_met_people_route_and_the_default_takes_the_rest(library: Lib
     # "The bully" is someone in both shows; Nam-ra only in one: that one.
     assert where(library, "did the bully bite nam-ra", both) == AOUAD
     assert where(library, "who is the bully", both) == [AOUAD, ST]
+    assert where(library, "who is troy the bully", both) == ST  # one person, one show
     assert where(library, "did eleven bite nam-ra", both) == [AOUAD, ST]
     assert where(library, "stranger things or all of us are dead?", both) == [AOUAD, ST]
 

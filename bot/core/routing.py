@@ -215,6 +215,13 @@ def route(
     for slug, engine in engines.items():
         for name in met_names(engine, question, progress.get(slug, NOT_STARTED)):
             owners.setdefault(name, set()).add(slug)
+    # "Troy the bully" is one person in one show, though "the bully" is someone in another:
+    # the longer name is the reading, as it is inside a show.
+    owners = {
+        name: shows
+        for name, shows in owners.items()
+        if not any(name != other and name in other for other in owners)
+    }
     if not owners:
         return to(default, RouteReason.DEFAULT)
     # "Did the bully bite Nam-ra": "the bully" is in two shows, Nam-ra in one; that one.
