@@ -147,12 +147,10 @@ class AskRequest(BaseModel):
 
 
 def answer_record(library: Library, request: object) -> dict:
-    """Answer one request ({"question", "progress", "reveal", "show"}) as a JSON record.
-
-    Without a show the question goes to the show it names (by title, or by people the viewer
-    has met there), else to the default; a question that could be about several shows gets
-    status "ambiguous" and the candidate slugs.
-    """
+    """Answer one request ({"question", "progress", "reveal", "show"}) as a JSON record."""
+    # Without a show the question goes to the show it names (by title, or by people the
+    # viewer has met there), else to the default; one that could be about several shows gets
+    # status "ambiguous" and the candidate slugs.
     if not isinstance(request, dict):
         return _error_record("Each line must be a JSON object with a question.", {})
     try:

@@ -691,7 +691,7 @@ async def test_probe_pairs_read_as_a_bot_that_knew_only_the_episodes_watched(
 
 ST = "stranger-things"
 ST_LINE = "-# Stranger Things, answered for a viewer up to S1E3."
-AOUAD_LINE = "-# All of Us Are Dead, answered for a viewer up to S1E5."
+AOUAD_LINE = "-# AOUAD, answered for a viewer up to S1E5."
 
 
 async def set_show_progress(

@@ -8,7 +8,7 @@ from bot.core.engine import Answer, CharacterView, RecapView, Status
 from bot.core.progress import Progress, last_episode
 from bot.core.schema import Fact, ShowInfo
 from bot.core.smalltalk import chatter_reply
-from bot.core.text import escape_markdown
+from bot.core.text import Lexicon, escape_markdown
 
 MESSAGE_LIMIT = 2000
 ECHO_LIMIT = 300
@@ -33,17 +33,37 @@ def spoiler(text: str) -> str:
     return f"||{escape_markdown(text)}||"
 
 
+# Concepts that make a word read as an answer outside the spoiler tags: "Dead" in a title,
+# under a question about who died, reads like the reply.
+_ANSWER_LIKE = frozenset({"~fate", "~kill"})
+_NEUTRAL_TITLES: dict[str, str] = {}
+
+
+def neutral_title(show: ShowInfo) -> str:
+    """Return the show's title, or its initials when a word of it could read as an answer."""
+    title = _NEUTRAL_TITLES.get(show.slug)
+    if title is None:
+        lexicon = Lexicon(show.vocabulary)
+        telling = _ANSWER_LIKE | lexicon.states
+        terms = {t for word in lexicon.words(show.title) for t in lexicon.terms_of_word(word)}
+        title = show.title
+        if terms & telling:
+            title = "".join(word[0] for word in show.title.split() if word[0].isalnum()).upper()
+        _NEUTRAL_TITLES[show.slug] = title  # one entry per show loaded
+    return title
+
+
 def progress_line(
     progress: Progress, *, revealed: bool = False, show: ShowInfo | None = None
 ) -> str:
     """Return the one neutral line that says which progress (and show) a reply was written for."""
-    # The show's title is named only when several shows are loaded and the reader must know
-    # which one a reply is about; alone, a title such as "All of Us Are Dead" reads like an
-    # answer. It leads the line, so it never reads as part of one.
+    # The show is named only when several shows are loaded and the reader must know which
+    # one a reply is about, and then by a name that cannot read as an answer (see
+    # neutral_title).
     where = f"up to {progress}" if progress.started else "who hasn't started yet"
     line = f"-# Answered for a viewer {where}."
     if show is not None:
-        line = f"-# {escape_markdown(show.title)}, answered for a viewer {where}."
+        line = f"-# {escape_markdown(neutral_title(show))}, answered for a viewer {where}."
     if revealed:
         line += " You asked to reveal: this may spoil later episodes."
     return line
@@ -67,10 +87,8 @@ def _dated(fact: Fact) -> str:
 
 
 def render_answer(answer: Answer, *, question: str | None = None, name_show: bool = False) -> str:
-    """Render an answer; `question`, when given, is echoed inside spoiler tags (public replies).
-
-    `name_show` names the show in the neutral line (when several shows are loaded).
-    """
+    """Render an answer; `question`, when given, is echoed inside spoiler tags (public replies)."""
+    # `name_show` names the show in the neutral line (when several shows are loaded).
     blocks: list[str] = []
     if question is not None:
         echo = question if len(question) <= ECHO_LIMIT else question[: ECHO_LIMIT - 1] + "…"
@@ -161,6 +179,6 @@ def render_unknown_character(show: ShowInfo, progress: Progress, *, name_show: b
 
 def render_which_show(candidates: Iterable[ShowInfo], ask: str) -> str:
     """Ask which show a question is about; `ask` says how to answer (buttons, an option)."""
-    titles = [escape_markdown(show.title) for show in candidates]
+    titles = [escape_markdown(neutral_title(show)) for show in candidates]
     listed = ", ".join(titles[:-1]) + f" or {titles[-1]}" if len(titles) > 1 else titles[0]
     return f"That could be about more than one show: {listed}. {ask}"

@@ -67,11 +67,9 @@ def _title_pattern(tokens: tuple[str, ...]) -> re.Pattern[str]:
 
 
 def _is_evidence(tokens: list[str]) -> bool:
-    """Whether a name spelt with these words tells which show a question is about.
-
-    "will" (a modal verb), "11" (an episode number) and "papa" (any father) are names in
-    some show but ordinary words in every question.
-    """
+    """Whether a name spelt with these words tells which show a question is about."""
+    # "will" (a modal verb), "11" (an episode number) and "papa" (any father) are names in
+    # some show but ordinary words in every question.
     return any(
         t not in STOPWORDS and not t.isdigit() and t not in CONCEPT_OF and len(t) > 1
         for t in tokens
@@ -167,11 +165,9 @@ class ShowNames:
 
 
 def met_names(engine: ShowEngine, question: str, progress: Progress) -> set[str]:
-    """Return the names of people the viewer has met that a question spells exactly.
-
-    Only the view at the viewer's own progress is asked, and without typo correction: a
-    person not met yet is a word this view has never heard, and a typo never routes.
-    """
+    """Return the names of people the viewer has met that a question spells exactly."""
+    # Only the view at the viewer's own progress is asked, and without typo correction: a
+    # person not met yet is a word this view has never heard, and a typo never routes.
     view = engine.view(progress)
     tokens = view.lexicon.words(question)
     found = set()
@@ -191,12 +187,10 @@ def route(
     default: ShowEngine,
     option: ShowEngine | None = None,
 ) -> Route:
-    """Pick the show a question is about, or the shows it could be about.
-
-    The command's show wins; then a title or alias in the question; then people the viewer
-    has met (at their stored progress in each show) who belong to one show only; else the
-    default. Nothing else is looked at, so no reply depends on what comes later in any show.
-    """
+    """Pick the show a question is about, or the shows it could be about."""
+    # The command's show wins; then a title or alias in the question; then people the viewer
+    # has met (at their stored progress in each show) who belong to one show only; else the
+    # default. Nothing else is looked at, so no reply depends on what comes later in any show.
 
     def to(engine: ShowEngine, reason: RouteReason) -> Route:
         return Route(names.strip(question, engine.slug), reason, engine)
@@ -209,7 +203,7 @@ def route(
     if len(titled) == 1:
         return to(engines[titled[0]], RouteReason.TITLE)
     if titled:
-        return ambiguous(question, [engines[slug] for slug in titled])
+        return ambiguous(question, [e for slug, e in engines.items() if slug in titled])
     # name -> the shows in which the viewer has met someone of that name
     owners: dict[str, set[str]] = {}
     for slug, engine in engines.items():

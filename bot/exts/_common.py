@@ -70,20 +70,16 @@ async def show_and_progress(
 async def route_question(
     interaction: discord.Interaction, question: str, show: str | None
 ) -> tuple[Route, dict[str, Progress | None]]:
-    """Pick the show a question is about, with the user's stored progress in each show read.
-
-    With a `show` option (or one show loaded) only that show's progress is read.
-    """
+    """Pick the show a question is about, reading the user's stored progress in each show."""
     library = bot_of(interaction).library
+    # With a `show` option, or one show loaded, there is nothing to route: one read will do.
     if show or not library.several:
         engine = await resolve_show(interaction, show)
         stored = {engine.slug: await stored_progress(interaction, engine)}
         return library.route(question, {}, option=engine), stored
     default = await default_show(interaction)
-    stored = dict(
-        (engine.slug, progress)
-        for engine, progress in await progress_by_show(interaction, library.shows.values())
-    )
+    read = await progress_by_show(interaction, library.shows.values())
+    stored = {engine.slug: progress for engine, progress in read}
     points = {slug: progress for slug, progress in stored.items() if progress is not None}
     return library.route(question, points, default=default), stored
 
@@ -95,10 +91,8 @@ async def within_window(
     ephemeral: bool = True,
     thinking: bool = True,
 ) -> T:
-    """Await work, deferring the response if it runs long enough to risk the window.
-
-    `thinking` false on a button press defers an update of the message the button is on.
-    """
+    """Await work, deferring the response if it runs long enough to risk the window."""
+    # `thinking` false on a button press defers an update of the message the button is on.
     loop = asyncio.get_running_loop()
     deferral: asyncio.Task[None] | None = None
 
