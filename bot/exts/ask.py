@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
 import logging
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
 import discord
@@ -67,9 +69,7 @@ class Ask(commands.Cog):
         if route.engine is None:
             # Asked privately, whatever `public` says: which shows it could be about comes
             # from the people this user has met, which is theirs to know.
-            choose = WhichShow(
-                self, interaction.user.id, question, route.candidates, reveal, public
-            )
+            choose = WhichShow(self, interaction, question, route.candidates, reveal, public)
             shows = (engine.show for engine in route.candidates)
             await reply(interaction, render_which_show(shows, "Pick one:"), view=choose)
             return
@@ -155,14 +155,15 @@ class WhichShow(discord.ui.View):
     def __init__(
         self,
         cog: Ask,
-        user_id: int,
+        asked: discord.Interaction,
         question: str,
         candidates: tuple[ShowEngine, ...],
         reveal: bool,
         public: bool,
     ) -> None:
+        # Under Discord's 15 minutes, so the prompt can still be edited when it expires.
         super().__init__(timeout=600)
-        self.cog, self.user_id, self.question = cog, user_id, question
+        self.cog, self.asked, self.question = cog, asked, question
         self.reveal, self.public = reveal, public
         for engine in candidates[:MAX_BUTTONS]:
             button: discord.ui.Button[WhichShow] = discord.ui.Button(
@@ -174,9 +175,14 @@ class WhichShow(discord.ui.View):
             self.add_item(button)
 
     async def interaction_check(self, interaction: discord.Interaction) -> bool:
-        return interaction.user.id == self.user_id
+        return interaction.user.id == self.asked.user.id
 
-    def _asker(self, engine: ShowEngine):
+    async def on_timeout(self) -> None:
+        # Buttons that no longer answer would only fail when pressed.
+        with contextlib.suppress(discord.HTTPException):
+            await self.asked.edit_original_response(view=None)
+
+    def _asker(self, engine: ShowEngine) -> Callable[[discord.Interaction], Awaitable[None]]:
         async def ask_there(interaction: discord.Interaction) -> None:
             self.stop()
 
