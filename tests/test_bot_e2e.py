@@ -825,3 +825,25 @@ async def test_character_recap_and_help_work_per_show(
     assert_safe(shown)
     assert "- All of Us Are Dead: up to S1E4" in shown.content
     assert "- Stranger Things: up to S1E3" in shown.content
+
+
+async def test_character_without_a_show_finds_people_met_in_another_show(
+    double: DiscordDouble, bot: SpoilerBot, bob: int
+) -> None:
+    await set_show_progress(double, SHOW, "S1E5")
+    await set_show_progress(double, ST, "S1E3")
+    eleven = await run(double, "character", {"name": "Eleven"})
+    assert_safe(eleven)
+    assert eleven.content.endswith(ST_LINE) and "Eleven" in eleven.content
+    offered = await double.send_autocomplete("character", {"name": "ele"}, focused="name")
+    assert "Eleven" in [c["name"] for c in offered]
+
+    # Bob has not started Stranger Things: to him Eleven is nobody, in any show.
+    await set_show_progress(double, SHOW, "S1E5", user_id=bob)
+    unmet = await run(double, "character", {"name": "Eleven"}, user_id=bob)
+    nobody = await run(double, "character", {"name": "Zorblax"}, user_id=bob)
+    assert unmet.content == nobody.content and unmet.content.endswith(AOUAD_LINE)
+    offered = await double.send_autocomplete(
+        "character", {"name": "ele"}, focused="name", user_id=bob
+    )
+    assert "Eleven" not in [c["name"] for c in offered]
