@@ -69,6 +69,8 @@ def test_titles_and_met_people_route_and_the_default_takes_the_rest(library: Lib
     assert where(library, "in stranger things, who is the principal", both) == ST
     assert where(library, "AOUAD who is patient zero", both) == AOUAD
     assert where(library, "지금 우리 학교는 남라 살았어?", both) == AOUAD
+    assert library.route("지금우리학교는 좋아?", {}).reason is RouteReason.TITLE
+    assert library.route("STRANGER-THINGS: who is hopper", {}).reason is RouteReason.TITLE
     assert where(library, "what is the capital of france", both) == AOUAD
     # "The bully" is someone in both shows; Nam-ra only in one: that one.
     assert where(library, "did the bully bite nam-ra", both) == AOUAD

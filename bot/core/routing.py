@@ -142,13 +142,15 @@ class ShowNames:
 
     def in_question(self, question: str) -> list[str]:
         """Return the slugs of the shows whose title or alias a question spells out."""
-        tokens = [strip_particle(t) if is_hangul(t) else t for t in words(question)]
+        tokens = words(question)
         found: list[str] = []
         for start in range(len(tokens)):
             key = ""
             for token in tokens[start : start + self._longest]:
+                # Titles are kept with their last word's particle stripped (see _title_tokens).
+                stripped = strip_particle(token) if is_hangul(token) else token
+                slug = self._by_title.get(key + token) or self._by_title.get(key + stripped)
                 key += token
-                slug = self._by_title.get(key)
                 if slug is not None and slug not in found:
                     found.append(slug)
         return found
