@@ -289,3 +289,12 @@ def test_chat_routes_questions_and_lists_the_shows_when_it_cannot_tell() -> None
     assert "||" in eleven
     assert "more than one show: AOUAD or Stranger Things" in rest
     assert rest.rstrip().endswith("-# AOUAD, answered for a viewer up to S1E5.")
+
+
+def test_progress_by_show_must_be_well_formed() -> None:
+    lines = [{"question": "x", "progress": {"ST": 5}}, {"question": "x", "progress": ["S1E2"]}]
+    result = run("ask", "--jsonl", stdin="".join(json.dumps(line) + "\n" for line in lines))
+    for record in map(json.loads, result.stdout.splitlines()):
+        assert record["status"] == "error" and "an object of them by show" in record["content"]
+    mixed = run("ask", "x", "--progress", "S1E2", "--progress", "ST=S1E3")
+    assert mixed.returncode == 2 and "SHOW=EPISODE" in mixed.stderr
