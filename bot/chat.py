@@ -14,6 +14,7 @@ from bot.core.render import (
     render_character,
     render_recap,
     render_unknown_character,
+    render_which_show,
 )
 
 HELP = """Commands:
@@ -22,7 +23,7 @@ HELP = """Commands:
   /reveal QUESTION    answer even past your episode (spoilers!)
   /character NAME     what you know of a character so far
   /recap [EPISODE]    summaries of the episodes you have watched
-  /show [NAME]        list shows, or switch to one
+  /show [NAME]        list shows, or switch to one (a question naming a show goes to it)
   /help               this help
   /quit               leave"""
 
@@ -44,6 +45,10 @@ class Chat:
             "show": self.switch_show,
             "help": lambda _: HELP,
         }
+
+    @property
+    def named(self) -> bool:
+        return self.library.several
 
     @property
     def current(self) -> Progress:
@@ -92,9 +97,17 @@ class Chat:
     def ask(self, question: str, *, reveal: bool) -> str:
         if not question:
             return "Ask a question, for example: /ask who is the class president"
-        answer = self.engine.ask(question, self.current, reveal=reveal)
-        reply = render_answer(answer)
-        if not self.current.started and not reveal:
+        # A question that names another show (or people met only there) is about that show.
+        route = self.library.route(question, self.progress, default=self.engine)
+        if route.engine is None:
+            shows = (engine.show for engine in route.candidates)
+            return render_which_show(
+                shows, "Ask again with the show named, or pick one with /show."
+            )
+        progress = self.progress.get(route.engine.slug, NOT_STARTED)
+        answer = route.engine.ask(route.question, progress, reveal=reveal)
+        reply = render_answer(answer, name_show=self.library.several)
+        if not progress.started and not reveal:
             reply += "\nTip: set your progress with /progress S1E7 to get answers."
         return reply
 
@@ -106,8 +119,9 @@ class Chat:
             return "You have met: " + ", ".join(c.name for c in met)
         found = self.engine.find_character(name, self.current)
         if found is None:
-            return render_unknown_character(self.engine.show, self.current)
-        return render_character(self.engine.describe_character(found, self.current))
+            return render_unknown_character(self.engine.show, self.current, name_show=self.named)
+        view = self.engine.describe_character(found, self.current)
+        return render_character(view, name_show=self.named)
 
     def recap(self, text: str) -> str:
         episode = None
@@ -116,7 +130,7 @@ class Chat:
                 episode = self.engine.parse_progress(text)
             except ProgressError as error:
                 return str(error)
-        return render_recap(self.engine.recap(self.current, episode))
+        return render_recap(self.engine.recap(self.current, episode), name_show=self.named)
 
     def switch_show(self, name: str) -> str:
         if not name:
@@ -126,4 +140,5 @@ class Chat:
         if engine is None:
             return "I don't know that show. Type /show to list them."
         self.engine = engine
-        return f"Now asking about {engine.show.title}. " + progress_line(self.current)
+        line = progress_line(self.current, show=engine.show if self.named else None)
+        return f"Now asking about {engine.show.title}. {line}"

@@ -15,8 +15,8 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, ValidationError
 
 from bot.core.engine import Library, ShowEngine, UnknownShowError
 from bot.core.factbase import FactBaseError, read_library
-from bot.core.progress import ProgressError
-from bot.core.render import render_answer
+from bot.core.progress import NOT_STARTED, Progress, ProgressError
+from bot.core.render import render_answer, render_which_show
 from bot.core.text import escape_markdown, plural
 from bot.settings import SettingsError, get_settings
 
@@ -48,8 +48,15 @@ def build_parser() -> argparse.ArgumentParser:
 
     ask = commands.add_parser("ask", help="answer one question, or JSON lines from stdin")
     ask.add_argument("question", nargs="?", help="the question, in plain words")
-    ask.add_argument("--progress", default="none", help="how far the viewer has watched (S1E7)")
-    ask.add_argument("--show", help="show slug or title (default: the first show)")
+    ask.add_argument(
+        "--progress",
+        action="append",
+        help="how far the viewer has watched the show asked about (S1E7), or SHOW=EPISODE "
+        "for one show (repeat it for each show; shows not given are not started)",
+    )
+    ask.add_argument(
+        "--show", help="show slug or title (default: the show the question names, else the first)"
+    )
     ask.add_argument("--reveal", action="store_true", help="answer past the viewer's progress")
     ask.add_argument("--json", action="store_true", help="print one JSON object")
     ask.add_argument("--jsonl", action="store_true", help="read JSON lines from stdin")
@@ -133,41 +140,74 @@ class AskRequest(BaseModel):
     model_config = ConfigDict(strict=True, extra="ignore")
 
     question: Text
-    progress: Text = "none"
+    # One progress for the show asked about, or each show's: {"stranger-things": "S1E3"}.
+    progress: Text | dict[Text, Text] = "none"
     reveal: bool = False
     show: Text | None = None
 
 
 def answer_record(library: Library, request: object) -> dict:
     """Answer one request ({"question", "progress", "reveal", "show"}) as a JSON record."""
+    # Without a show the question goes to the show it names (by title, or by people the
+    # viewer has met there), else to the default; one that could be about several shows gets
+    # status "ambiguous" and the candidate slugs.
     if not isinstance(request, dict):
         return _error_record("Each line must be a JSON object with a question.", {})
     try:
         parsed = AskRequest.model_validate(request)
     except ValidationError as error:
         return _error_record(_describe_invalid(error), request)
-    engine = library.get(parsed.show)
-    if engine is None:
+    option = library.get(parsed.show) if parsed.show is not None else None
+    if parsed.show is not None and option is None:
         return _error_record(f"Unknown show. Known shows: {', '.join(library.shows)}.", request)
+    asked = option or library.default
     if not parsed.question.strip():
-        return _error_record("Ask a question in plain words.", request, engine)
+        return _error_record("Ask a question in plain words.", request, asked)
     try:
-        progress = engine.parse_progress(parsed.progress)
-    except ProgressError as error:
-        return _error_record(str(error), request, engine)
-    answer = engine.ask(parsed.question, progress, reveal=parsed.reveal)
+        progress = _progress_by_show(library, parsed.progress, asked)
+    except (ProgressError, UnknownShowError) as error:
+        return _error_record(str(error), request, asked)
+    route = library.route(parsed.question, progress, option=option)
+    if route.engine is None:
+        ask = 'Ask again with the show named, or with --show ("show" in JSON lines).'
+        return {
+            "status": "ambiguous",
+            "content": render_which_show((e.show for e in route.candidates), ask),
+            "facts": [],
+            "progress": "",
+            "show": "",
+            "candidates": [engine.slug for engine in route.candidates],
+        }
+    engine = route.engine
+    point = progress.get(engine.slug, NOT_STARTED)
+    answer = engine.ask(route.question, point, reveal=parsed.reveal)
     return {
         "status": answer.status.value,
-        "content": render_answer(answer),
+        "content": render_answer(answer, name_show=library.several),
         "facts": [fact.id for fact in answer.facts],
-        "progress": progress.label(),
+        "progress": point.label(),
         "show": engine.slug,
     }
 
 
+def _progress_by_show(
+    library: Library, given: str | dict[str, str], asked: ShowEngine
+) -> dict[str, Progress]:
+    """Read a request's progress: one for the show asked about, or one per show named."""
+    if isinstance(given, str):
+        return {asked.slug: asked.parse_progress(given)}
+    progress: dict[str, Progress] = {}
+    for name, episode in given.items():
+        engine = library.get(name) if name.strip() else None
+        if engine is None:
+            raise UnknownShowError(f"Unknown show {_echo(name)!r} in 'progress'.")
+        progress[engine.slug] = engine.parse_progress(episode)
+    return progress
+
+
 _EXPECTED = {
     "question": "a string",
-    "progress": 'a string such as "S1E7"',
+    "progress": 'a string such as "S1E7", or an object of them by show',
     "reveal": "true or false",
     "show": "a string (a show's slug or title)",
 }
@@ -218,9 +258,14 @@ def ask_command(library: Library, args: argparse.Namespace) -> int:
     if not args.question:
         print("Give a question, or --jsonl to read JSON lines from stdin.", file=sys.stderr)
         return EXIT_USAGE
+    try:
+        progress = _progress_argument(args.progress or ["none"])
+    except ValueError as error:
+        print(error, file=sys.stderr)
+        return EXIT_USAGE
     request = {
         "question": args.question,
-        "progress": args.progress,
+        "progress": progress,
         "reveal": args.reveal,
         "show": args.show,
     }
@@ -231,6 +276,16 @@ def ask_command(library: Library, args: argparse.Namespace) -> int:
         out.write(record["content"].encode("utf-8", "replace") + b"\n")
     out.flush()
     return 1 if record["status"] == "error" else 0
+
+
+def _progress_argument(values: list[str]) -> str | dict[str, str]:
+    """Turn --progress values into a request's progress: "S1E7", or {show: episode}."""
+    if len(values) == 1 and "=" not in values[0]:
+        return values[0]
+    if any("=" not in value for value in values):
+        raise ValueError("Give --progress once as S1E7, or as SHOW=EPISODE for each show.")
+    pairs = [value.split("=", 1) for value in values]
+    return {show.strip(): episode.strip() for show, episode in pairs}
 
 
 def answer_lines(library: Library, lines: Iterable[bytes]) -> Iterator[dict]:

@@ -671,7 +671,9 @@ async def test_probe_pairs_read_as_a_bot_that_knew_only_the_episodes_watched(
         raw = yaml.safe_load((DATA_DIR / SHOW / "show.yaml").read_text(encoding="utf-8"))
         for episode, questions in PROBE_PAIRS.items():
             point = Progress(1, int(episode.split("E")[1]))
-            cut = Library([ShowEngine(ShowFile.model_validate(cut_raw(raw, (1, point.episode))))])
+            # The other show stays whole: the bot being compared knows it as this one does.
+            shown = ShowEngine(ShowFile.model_validate(cut_raw(raw, (1, point.episode))))
+            cut = Library([shown if e.slug == SHOW else e for e in library.shows.values()])
             async with running(double, cut, storage):
                 await set_progress(double, episode)
                 for question in questions:
@@ -683,3 +685,165 @@ async def test_probe_pairs_read_as_a_bot_that_knew_only_the_episodes_watched(
                 assert visible(first) == visible(second), (first, second)
     finally:
         await storage.close()
+
+
+# -- several shows: routing, the which-show prompt, per-show commands ----------------------------
+
+ST = "stranger-things"
+ST_LINE = "-# Stranger Things, answered for a viewer up to S1E3."
+AOUAD_LINE = "-# AOUAD, answered for a viewer up to S1E5."
+
+
+async def set_show_progress(
+    double: DiscordDouble, show: str, episode: str, *, user_id: int | None = None
+) -> None:
+    options = {"episode": episode, "show": show}
+    reply = await run(double, "progress set", options, user_id=user_id)
+    assert reply.ephemeral and reply.content.startswith("Saved:"), reply.content
+
+
+async def test_ask_goes_to_the_show_the_question_names_by_title_or_met_people(
+    double: DiscordDouble, bot: SpoilerBot, bob: int
+) -> None:
+    await set_show_progress(double, "AOUAD", "S1E5")
+    await set_show_progress(double, "st", "S1E3")
+
+    titled = await run(double, "ask", {"question": "in stranger things, who is hopper"})
+    assert_safe(titled)
+    assert titled.content.endswith(ST_LINE), titled.content
+    plain = await run(double, "ask", {"question": "who is hopper", "show": ST})
+    assert titled.content == plain.content  # the title only picked the show
+
+    by_name = await run(double, "ask", {"question": "did eleven survive"})
+    assert_safe(by_name)
+    assert by_name.content.endswith(ST_LINE) and "Eleven" not in visible(by_name.content)
+    default = await run(double, "ask", {"question": NAM_RA_SURVIVE})
+    assert default.content.endswith(AOUAD_LINE), default.content
+    # The command's show always wins.
+    chosen = await run(double, "ask", {"question": "did eleven survive", "show": SHOW})
+    assert chosen.content.endswith(AOUAD_LINE), chosen.content
+
+    # Bob has not started Stranger Things: Eleven is a name he has never been told of, so
+    # the question reads exactly like one about nobody at all.
+    await set_show_progress(double, SHOW, "S1E5", user_id=bob)
+    unmet = await run(double, "ask", {"question": "did eleven survive"}, user_id=bob)
+    nobody = await run(double, "ask", {"question": "did zorblax survive"}, user_id=bob)
+    assert unmet.content == nobody.content and unmet.content.endswith(AOUAD_LINE)
+
+
+def _buttons(reply: Reply) -> dict[str, str]:
+    return {
+        b["label"]: b["custom_id"] for row in reply.components for b in row.get("components", [])
+    }
+
+
+async def test_a_question_about_either_show_asks_which_and_the_choice_answers_there(
+    double: DiscordDouble, bot: SpoilerBot, bob: int
+) -> None:
+    await set_show_progress(double, SHOW, "S1E5")
+    await set_show_progress(double, ST, "S1E3")
+    question = "did eleven bite nam-ra"
+
+    prompt = await run(double, "ask", {"question": question})
+    assert_safe(prompt)
+    assert "||" not in prompt.content and "more than one show" in prompt.content
+    buttons = _buttons(prompt)
+    assert sorted(buttons) == ["All of Us Are Dead", "Stranger Things"]
+
+    pressed = await double.send_component(prompt.message_id, buttons["Stranger Things"])
+    answered = await pressed.wait_reply(timeout=5)
+    assert pressed.callback_type in (6, 7)
+    assert_safe(answered)
+    assert answered.components == [] and answered.content.endswith(ST_LINE)
+    direct = await run(double, "ask", {"question": question, "show": ST})
+    assert answered.content == direct.content
+
+    # Public answers: the prompt stays private, the pick posts in the channel.
+    await run(double, "server set", {"public_answers": True}, user_id=bob)
+    prompt = await run(double, "ask", {"question": question, "public": True})
+    assert prompt.ephemeral and double.channel_messages() == []
+    pressed = await double.send_component(prompt.message_id, _buttons(prompt)["All of Us Are Dead"])
+    done = await pressed.wait_reply(timeout=5)
+    assert "Posted in the channel" in done.content and done.components == []
+    await double.wait_until(lambda: bool(double.channel_messages()), 5, "the public answer")
+    [posted] = double.channel_messages()
+    assert AOUAD_LINE in posted["content"] and "Question: ||" in posted["content"]
+
+
+async def test_the_servers_default_show_takes_questions_that_name_none(
+    double: DiscordDouble, bot: SpoilerBot, bob: int
+) -> None:
+    await set_show_progress(double, SHOW, "S1E5")
+    await set_show_progress(double, ST, "S1E3")
+    saved = await run(double, "server set", {"default_show": "Stranger"}, user_id=bob)
+    assert "Default show: Stranger Things" in saved.content
+    generic = await run(double, "ask", {"question": "what happens in episode 1"})
+    assert generic.content.endswith(ST_LINE), generic.content
+    named = await run(double, "ask", {"question": NAM_RA_SURVIVE})
+    assert named.content.endswith(AOUAD_LINE), named.content
+    # /progress set without a show now sets the server's default show.
+    await set_progress(double, "S1E4")
+    assert "Stranger Things: S1E4" in (await run(double, "progress show")).content
+
+
+async def test_show_options_autocomplete_on_titles_and_aliases_in_any_case(
+    double: DiscordDouble, bot: SpoilerBot
+) -> None:
+    async def shows(typed: str) -> list[str]:
+        offered = await double.send_autocomplete(
+            "ask", {"question": "x", "show": typed}, focused="show", timeout=5
+        )
+        return [choice["value"] for choice in offered]
+
+    for typed in ("AOUAD", "aouad", "지금", "now at our school", "All Of Us"):
+        assert (await shows(typed))[:1] == [SHOW], typed
+    for typed in ("st", "ST", "stranger"):
+        assert (await shows(typed))[:1] == [ST], typed
+    assert sorted(await shows("")) == [SHOW, ST]
+
+
+async def test_character_recap_and_help_work_per_show(
+    double: DiscordDouble, bot: SpoilerBot
+) -> None:
+    await set_show_progress(double, SHOW, "S1E4")
+    await set_show_progress(double, "Stranger Things", "S1E3")
+
+    eleven = await run(double, "character", {"name": "Eleven", "show": "st"})
+    assert_safe(eleven)
+    assert "Eleven" in eleven.content and eleven.content.endswith(ST_LINE)
+    offered = await double.send_autocomplete(
+        "character", {"name": "ter", "show": "st"}, focused="name", timeout=5
+    )
+    assert "Terry Ives" not in [c["name"] for c in offered]  # first seen in S1E6
+
+    recap = await run(double, "recap", {"show": ST})
+    assert_safe(recap)
+    assert set(re.findall(r"^(S\d+E\d+):", recap.content, re.M)) == {"S1E1", "S1E2", "S1E3"}
+    assert recap.content.endswith(ST_LINE)
+
+    shown = await run(double, "help")
+    assert_safe(shown)
+    assert "- All of Us Are Dead: up to S1E4" in shown.content
+    assert "- Stranger Things: up to S1E3" in shown.content
+
+
+async def test_character_without_a_show_finds_people_met_in_another_show(
+    double: DiscordDouble, bot: SpoilerBot, bob: int
+) -> None:
+    await set_show_progress(double, SHOW, "S1E5")
+    await set_show_progress(double, ST, "S1E3")
+    eleven = await run(double, "character", {"name": "Eleven"})
+    assert_safe(eleven)
+    assert eleven.content.endswith(ST_LINE) and "Eleven" in eleven.content
+    offered = await double.send_autocomplete("character", {"name": "ele"}, focused="name")
+    assert "Eleven" in [c["name"] for c in offered]
+
+    # Bob has not started Stranger Things: to him Eleven is nobody, in any show.
+    await set_show_progress(double, SHOW, "S1E5", user_id=bob)
+    unmet = await run(double, "character", {"name": "Eleven"}, user_id=bob)
+    nobody = await run(double, "character", {"name": "Zorblax"}, user_id=bob)
+    assert unmet.content == nobody.content and unmet.content.endswith(AOUAD_LINE)
+    offered = await double.send_autocomplete(
+        "character", {"name": "ele"}, focused="name", user_id=bob
+    )
+    assert "Eleven" not in [c["name"] for c in offered]

@@ -191,3 +191,114 @@ def test_jsonl_output_is_utf8_json_whatever_the_locale() -> None:
     assert result.returncode == 0, result.stderr
     [record] = [json.loads(x) for x in result.stdout.decode("utf-8").splitlines()]
     assert record["status"] == "answered"
+
+
+# -- routing between the shows (both loaded, All of Us Are Dead the default) ---------------------
+
+AOUAD, ST = "all-of-us-are-dead", "stranger-things"
+
+
+def ask_json(question: str, *progress: str, show: str | None = None) -> dict:
+    args = ["ask", question, "--json", *(a for p in progress for a in ("--progress", p))]
+    result = run(*args, *(["--show", show] if show else []))
+    assert result.returncode == 0, result.stderr
+    return json.loads(result.stdout)
+
+
+def test_a_question_naming_people_met_in_one_show_is_answered_from_it() -> None:
+    record = ask_json("did eleven survive", f"{ST}=S1E3", f"{AOUAD}=S1E5")
+    assert record["show"] == ST and record["status"] == "answered", record
+    assert record["progress"] == "S1E3"
+    assert record["content"].endswith("-# Stranger Things, answered for a viewer up to S1E3.")
+    # A viewer far into the default show is still answered about its people there.
+    namra = ask_json("did nam-ra survive", f"{ST}=S1E3", f"{AOUAD}=S1E5")
+    assert namra["show"] == AOUAD and namra["status"] == "answered"
+    assert "-# AOUAD, answered for a viewer up to S1E5." in namra["content"]
+
+
+def test_a_question_naming_a_show_is_answered_from_it_as_if_the_title_were_not_there() -> None:
+    titled = ask_json("in stranger things, who is hopper", f"{AOUAD}=S1E5", f"{ST}=S1E2")
+    plain = ask_json("who is hopper", f"{ST}=S1E2", show="ST")
+    assert titled["show"] == ST and titled["status"] == "answered", titled
+    assert titled["facts"] == plain["facts"] and titled["content"] == plain["content"]
+    korean = ask_json("지금 우리 학교는 남라 살았어?", f"{AOUAD}=S1E12", f"{ST}=S1E8")
+    assert korean["show"] == AOUAD and korean["status"] == "answered"
+
+
+def test_a_question_that_could_be_about_either_show_asks_which() -> None:
+    for question in ("did eleven bite nam-ra", "who is the bully", "stranger things or aouad?"):
+        record = ask_json(question, f"{ST}=S1E3", f"{AOUAD}=S1E5")
+        assert record["status"] == "ambiguous", (question, record)
+        assert sorted(record["candidates"]) == [AOUAD, ST]
+        assert record["facts"] == [] and "||" not in record["content"]
+        assert "AOUAD or Stranger Things" in record["content"]
+    # The command's show always wins.
+    chosen = ask_json("did eleven bite nam-ra", f"{ST}=S1E3", f"{AOUAD}=S1E5", show=ST)
+    assert chosen["show"] == ST and chosen["status"] != "ambiguous"
+
+
+def test_routing_never_tells_a_viewer_of_people_they_have_not_met() -> None:
+    """Not started (or early) in a show, its later people are words the bot never heard."""
+    nobody = ask_json("did zorblax survive", "S1E5")
+    for question, progress in [
+        ("did eleven survive", ("S1E5",)),  # Stranger Things not started
+        ("did eleven survive", (f"{AOUAD}=S1E5", f"{ST}=none")),
+    ]:
+        record = ask_json(question, *progress)
+        assert record["show"] == AOUAD, record
+        assert record["content"] == nobody["content"], record
+    # Terry first appears in S1E6: for a viewer at S1E1 her name routes nowhere.
+    early = ask_json("is terry ives alive", f"{ST}=S1E1", f"{AOUAD}=S1E5")
+    made_up = ask_json("is zorblax ives alive", f"{ST}=S1E1", f"{AOUAD}=S1E5")
+    assert early["show"] == AOUAD and early["content"] == made_up["content"]
+    # A typo of a met name does not route either: only exact names do.
+    typo = ask_json("did elevven survive", f"{ST}=S1E3", f"{AOUAD}=S1E5")
+    assert typo["show"] == AOUAD
+
+
+def test_jsonl_takes_progress_by_show() -> None:
+    lines = [
+        {"question": "did eleven survive", "progress": {"stranger-things": "S1E3"}},
+        {
+            "question": "did eleven survive",
+            "progress": {"Stranger Things": "S1E3"},
+            "show": "aouad",
+        },
+        {"question": "did eleven survive", "progress": {"nope": "S1E3"}},
+        {"question": "did eleven survive", "progress": {"ST": "S1E12"}},
+    ]
+    result = run("ask", "--jsonl", stdin="".join(json.dumps(line) + "\n" for line in lines))
+    assert result.returncode == 0, result.stderr
+    routed, explicit, unknown_show, bad_episode = map(json.loads, result.stdout.splitlines())
+    assert routed["show"] == ST and routed["status"] == "answered"
+    assert explicit["show"] == AOUAD
+    assert unknown_show["status"] == "error" and "Unknown show" in unknown_show["content"]
+    assert bad_episode["status"] == "error" and "S1E1-S1E8" in bad_episode["content"]
+
+
+def test_chat_routes_questions_and_lists_the_shows_when_it_cannot_tell() -> None:
+    script = [
+        "/progress S1E5",
+        "/show st",
+        "/progress S1E3",
+        "/show aouad",
+        "did eleven survive",
+        "did eleven bite nam-ra",
+        "did nam-ra survive",
+    ]
+    result = run("chat", stdin="\n".join(script) + "\n")
+    assert result.returncode == 0, result.stderr
+    after = result.stdout.split("Now asking about All of Us Are Dead.")[1]
+    eleven, rest = after.split("-# Stranger Things, answered for a viewer up to S1E3.", 1)
+    assert "||" in eleven
+    assert "more than one show: AOUAD or Stranger Things" in rest
+    assert rest.rstrip().endswith("-# AOUAD, answered for a viewer up to S1E5.")
+
+
+def test_progress_by_show_must_be_well_formed() -> None:
+    lines = [{"question": "x", "progress": {"ST": 5}}, {"question": "x", "progress": ["S1E2"]}]
+    result = run("ask", "--jsonl", stdin="".join(json.dumps(line) + "\n" for line in lines))
+    for record in map(json.loads, result.stdout.splitlines()):
+        assert record["status"] == "error" and "an object of them by show" in record["content"]
+    mixed = run("ask", "x", "--progress", "S1E2", "--progress", "ST=S1E3")
+    assert mixed.returncode == 2 and "SHOW=EPISODE" in mixed.stderr

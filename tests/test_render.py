@@ -2,11 +2,18 @@
 
 from __future__ import annotations
 
-from bot.core.engine import Answer, ShowEngine, Status
+from bot.core.engine import Answer, Library, ShowEngine, Status
 from bot.core.progress import Progress
-from bot.core.render import AS_OF_NOTE, MESSAGE_LIMIT, fit, render_answer, spoiler
+from bot.core.render import (
+    AS_OF_NOTE,
+    MESSAGE_LIMIT,
+    fit,
+    neutral_title,
+    render_answer,
+    spoiler,
+)
 from bot.core.schema import Fact, ShowFile
-from tests.helpers import mini_show, split_spoilers
+from tests.helpers import DATA_DIR, mini_show, split_spoilers
 
 
 def outside_spoilers(text: str) -> str:
@@ -118,3 +125,16 @@ def test_a_cut_recap_says_which_episodes_it_left_out_and_how_to_ask() -> None:
     )
     short = render_recap(real.recap(Progress(1, 2)))
     assert "left out" not in short and short.startswith("S1E1:")
+
+
+def test_the_show_named_outside_the_tags_never_reads_as_an_answer() -> None:
+    library = Library.load(DATA_DIR)
+    titles = {slug: neutral_title(engine.show) for slug, engine in library.shows.items()}
+    assert titles == {"all-of-us-are-dead": "AOUAD", "stranger-things": "Stranger Things"}
+    engine = library.shows["all-of-us-are-dead"]
+    answer = engine.ask("did nam-ra die", engine.finale)
+    outside = split_spoilers(render_answer(answer, name_show=True))[1].lower()
+    for word in ("dead", "die", "alive", "zombie"):
+        assert word not in outside, outside
+    assert "-# AOUAD, answered for a viewer up to S1E12." in render_answer(answer, name_show=True)
+    assert "AOUAD" not in render_answer(answer)  # one show: the line stays as it was

@@ -237,7 +237,7 @@ async def start_shard(double: DiscordDouble, url: str, shard: int) -> BotProcess
     return BotProcess(process)
 
 
-_ANSWERED_FOR = re.compile(r"Answered for a viewer up to (\S+?)\.")
+_ANSWERED_FOR = re.compile(r"[Aa]nswered for a viewer up to (\S+?)\.")
 
 
 async def answered_for(double: DiscordDouble, guild_id: int, user_id: int) -> str:

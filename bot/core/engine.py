@@ -4,20 +4,21 @@ from __future__ import annotations
 
 import gc
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from enum import StrEnum
 from functools import lru_cache
 from pathlib import Path
 
-from rapidfuzz import fuzz, process
+from rapidfuzz import fuzz
 
 from bot.core.cut import as_known, cut_show, progress_points
 from bot.core.factbase import read_library
 from bot.core.index import SHOW_ENTITY, FactIndex, Match, Query
 from bot.core.names import NameMatcher
 from bot.core.progress import Progress, last_episode, parse_progress, valid_range
+from bot.core.routing import Route, ShowNames, route
 from bot.core.schema import Character, EpisodeRecap, Fact, ShowFile, ShowInfo
 from bot.core.smalltalk import Chatter, chatter_in
 from bot.core.text import (
@@ -617,9 +618,7 @@ class Library:
         if default is not None and default not in self.shows:
             raise UnknownShowError(f"no show {default!r}; known: {', '.join(sorted(self.shows))}")
         self._default = self.shows[default] if default else engines[0]
-        self._names = NameMatcher(
-            {e.slug: [e.slug, e.show.title, *e.show.aliases] for e in engines}
-        )
+        self._names = ShowNames(engines)
 
     @classmethod
     def load(cls, path: Path, default: str | None = None) -> Library:
@@ -635,20 +634,38 @@ class Library:
     def default(self) -> ShowEngine:
         return self._default
 
+    @property
+    def several(self) -> bool:
+        """Whether more than one show is loaded, so replies must say which one they are about."""
+        return len(self.shows) > 1
+
     def get(self, name: str | None) -> ShowEngine | None:
         """Return the show a slug, title or alias names; the default show for None."""
         if name is None or not name.strip():
             return self.default
         if name in self.shows:
             return self.shows[name]
-        slug = self._names.entity_for(name)
+        slug = self._names.lookup(name)
         return self.shows.get(slug) if slug else None
 
     def complete_show(self, typed: str) -> list[tuple[str, str]]:
-        """Return (title, slug) choices that fit what was typed."""
-        engines = list(self.shows.values())
-        if typed.strip():
-            titles = {e.show.title: e for e in engines}
-            hits = process.extract(typed, list(titles), scorer=fuzz.WRatio, limit=MAX_CHOICES)
-            engines = [titles[title] for title, score, _ in hits if score >= 50]
-        return [(e.show.title, e.slug) for e in engines][:MAX_CHOICES]
+        """Return (title, slug) choices that fit what was typed, on titles and aliases alike."""
+        return [(e.show.title, e.slug) for e in self._names.complete(typed)]
+
+    def route(
+        self,
+        question: str,
+        progress: Mapping[str, Progress],
+        *,
+        default: ShowEngine | None = None,
+        option: ShowEngine | None = None,
+    ) -> Route:
+        """Pick the show a question is about from the viewer's progress in each (slug -> point)."""
+        return route(
+            self.shows,
+            self._names,
+            question,
+            progress,
+            default=default or self.default,
+            option=option,
+        )

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from bot.core.engine import Answer, CharacterView, RecapView, Status
 from bot.core.progress import Progress, last_episode
 from bot.core.schema import Fact, ShowInfo
 from bot.core.smalltalk import chatter_reply
-from bot.core.text import escape_markdown
+from bot.core.text import Lexicon, escape_markdown
 
 MESSAGE_LIMIT = 2000
 ECHO_LIMIT = 300
@@ -31,11 +33,37 @@ def spoiler(text: str) -> str:
     return f"||{escape_markdown(text)}||"
 
 
-def progress_line(progress: Progress, *, revealed: bool = False) -> str:
-    """Return the one neutral line that says which progress a reply was written for."""
-    # The show's title stays out: a title such as "All of Us Are Dead" reads like an answer.
+# Concepts that make a word read as an answer outside the spoiler tags: "Dead" in a title,
+# under a question about who died, reads like the reply.
+_ANSWER_LIKE = frozenset({"~fate", "~kill"})
+_NEUTRAL_TITLES: dict[str, str] = {}
+
+
+def neutral_title(show: ShowInfo) -> str:
+    """Return the show's title, or its initials when a word of it could read as an answer."""
+    title = _NEUTRAL_TITLES.get(show.slug)
+    if title is None:
+        lexicon = Lexicon(show.vocabulary)
+        telling = _ANSWER_LIKE | lexicon.states
+        terms = {t for word in lexicon.words(show.title) for t in lexicon.terms_of_word(word)}
+        title = show.title
+        if terms & telling:
+            title = "".join(word[0] for word in show.title.split() if word[0].isalnum()).upper()
+        _NEUTRAL_TITLES[show.slug] = title  # one entry per show loaded
+    return title
+
+
+def progress_line(
+    progress: Progress, *, revealed: bool = False, show: ShowInfo | None = None
+) -> str:
+    """Return the one neutral line that says which progress (and show) a reply was written for."""
+    # The show is named only when several shows are loaded and the reader must know which
+    # one a reply is about, and then by a name that cannot read as an answer (see
+    # neutral_title).
     where = f"up to {progress}" if progress.started else "who hasn't started yet"
     line = f"-# Answered for a viewer {where}."
+    if show is not None:
+        line = f"-# {escape_markdown(neutral_title(show))}, answered for a viewer {where}."
     if revealed:
         line += " You asked to reveal: this may spoil later episodes."
     return line
@@ -58,15 +86,17 @@ def _dated(fact: Fact) -> str:
     return f"{fact.episode}: {fact.answer}" if fact.episode.started else fact.answer
 
 
-def render_answer(answer: Answer, *, question: str | None = None) -> str:
+def render_answer(answer: Answer, *, question: str | None = None, name_show: bool = False) -> str:
     """Render an answer; `question`, when given, is echoed inside spoiler tags (public replies)."""
+    # `name_show` names the show in the neutral line (when several shows are loaded).
     blocks: list[str] = []
     if question is not None:
         echo = question if len(question) <= ECHO_LIMIT else question[: ECHO_LIMIT - 1] + "…"
         blocks.append(f"Question: {spoiler(echo)}")
     if answer.status is Status.CHATTER and answer.chatter is not None:
         return fit([*blocks, *chatter_reply(answer.chatter)], [])  # no facts, so no progress line
-    footer = [progress_line(answer.progress, revealed=answer.revealed)]
+    titled = answer.show if name_show else None
+    footer = [progress_line(answer.progress, revealed=answer.revealed, show=titled)]
     if answer.status is Status.ANSWERED:
         blocks.extend(
             spoiler(_dated(fact) if answer.dated else fact.answer) for fact in answer.facts
@@ -82,12 +112,12 @@ def render_answer(answer: Answer, *, question: str | None = None) -> str:
     return fit(blocks, footer)
 
 
-def render_character(view: CharacterView) -> str:
+def render_character(view: CharacterView, *, name_show: bool = False) -> str:
     """Render what a viewer knows of a character: who they are, then their timeline."""
     character = view.character
     head = spoiler(f"{character.name}: {character.role}")
     entries = [spoiler(f"{fact.episode}: {fact.answer}") for fact in view.timeline]
-    footer = [progress_line(view.progress)]
+    footer = [progress_line(view.progress, show=view.show if name_show else None)]
     if not _finished(view.show, view.progress):
         footer.insert(0, AS_OF_NOTE)
     budget = MESSAGE_LIMIT - sum(len(line) + 1 for line in [head, *footer])
@@ -106,9 +136,9 @@ def render_character(view: CharacterView) -> str:
     return fit([head, *entries], footer)
 
 
-def render_recap(view: RecapView) -> str:
+def render_recap(view: RecapView, *, name_show: bool = False) -> str:
     """Render summaries of the episodes a viewer has watched."""
-    footer = [progress_line(view.progress)]
+    footer = [progress_line(view.progress, show=view.show if name_show else None)]
     if view.locked:
         return fit(["You haven't watched that episode yet, so no recap of it."], footer)
     if not view.recaps:
@@ -139,9 +169,16 @@ def _left_out_note(first: str, last: str) -> str:
     )
 
 
-def render_unknown_character(show: ShowInfo, progress: Progress) -> str:
+def render_unknown_character(show: ShowInfo, progress: Progress, *, name_show: bool = False) -> str:
     """Say a name means nothing yet, without revealing whether the character exists later."""
     return fit(
         ["I don't know anyone by that name that you've met so far."],
-        [progress_line(progress)],
+        [progress_line(progress, show=show if name_show else None)],
     )
+
+
+def render_which_show(candidates: Iterable[ShowInfo], ask: str) -> str:
+    """Ask which show a question is about; `ask` says how to answer (buttons, an option)."""
+    titles = [escape_markdown(neutral_title(show)) for show in candidates]
+    listed = ", ".join(titles[:-1]) + f" or {titles[-1]}" if len(titles) > 1 else titles[0]
+    return f"That could be about more than one show: {listed}. {ask}"

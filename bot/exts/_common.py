@@ -11,6 +11,7 @@ from discord import app_commands
 
 from bot.core.engine import ShowEngine
 from bot.core.progress import Progress
+from bot.core.routing import Route
 from bot.errors import UserFacingError
 
 if TYPE_CHECKING:
@@ -34,6 +35,12 @@ async def resolve_show(interaction: discord.Interaction, name: str | None) -> Sh
         if engine is None:
             raise UserFacingError("I don't know that show. Pick one from the list.")
         return engine
+    return await default_show(interaction)
+
+
+async def default_show(interaction: discord.Interaction) -> ShowEngine:
+    """Return the server's default show, else the library's."""
+    bot = bot_of(interaction)
     if interaction.guild_id is not None:
         config = await bot.storage.get_guild_settings(interaction.guild_id)
         if config.default_show and config.default_show in bot.library.shows:
@@ -60,10 +67,32 @@ async def show_and_progress(
     return engine, await stored_progress(interaction, engine)
 
 
+async def route_question(
+    interaction: discord.Interaction, question: str, show: str | None
+) -> tuple[Route, dict[str, Progress | None]]:
+    """Pick the show a question is about, reading the user's stored progress in each show."""
+    library = bot_of(interaction).library
+    # With a `show` option, or one show loaded, there is nothing to route: one read will do.
+    if show or not library.several:
+        engine = await resolve_show(interaction, show)
+        stored = {engine.slug: await stored_progress(interaction, engine)}
+        return library.route(question, {}, option=engine), stored
+    default = await default_show(interaction)
+    read = await progress_by_show(interaction, library.shows.values())
+    stored = {engine.slug: progress for engine, progress in read}
+    points = {slug: progress for slug, progress in stored.items() if progress is not None}
+    return library.route(question, points, default=default), stored
+
+
 async def within_window(
-    interaction: discord.Interaction, work: Awaitable[T], *, ephemeral: bool = True
+    interaction: discord.Interaction,
+    work: Awaitable[T],
+    *,
+    ephemeral: bool = True,
+    thinking: bool = True,
 ) -> T:
     """Await work, deferring the response if it runs long enough to risk the window."""
+    # `thinking` false on a button press defers an update of the message the button is on.
     loop = asyncio.get_running_loop()
     deferral: asyncio.Task[None] | None = None
 
@@ -71,7 +100,7 @@ async def within_window(
         nonlocal deferral
         if not interaction.response.is_done():
             deferral = loop.create_task(
-                interaction.response.defer(ephemeral=ephemeral, thinking=True)
+                interaction.response.defer(ephemeral=ephemeral, thinking=thinking)
             )
 
     # A timer rather than a task around `work`: the usual fast path then costs no extra

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
 import logging
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
 
 import discord
 from discord import app_commands
@@ -10,18 +13,22 @@ from discord.ext import commands
 
 from bot.core.engine import ShowEngine
 from bot.core.progress import NOT_STARTED, Progress
-from bot.core.render import render_answer
+from bot.core.render import render_answer, render_which_show
+from bot.core.routing import Route
 from bot.core.text import escape_markdown
 from bot.exts._common import (
     SET_PROGRESS_TIP,
     autocomplete_show,
     bot_of,
     reply,
-    show_and_progress,
+    route_question,
+    stored_progress,
     within_window,
 )
 
 log = logging.getLogger(__name__)
+# Discord allows five buttons in a row; one question rarely fits more shows than that.
+MAX_BUTTONS = 5
 
 
 def _ask_cooldown(interaction: discord.Interaction) -> app_commands.Cooldown | None:
@@ -51,34 +58,59 @@ class Ask(commands.Cog):
         public: bool = False,
         show: str | None = None,
     ) -> None:
-        async def load() -> tuple[ShowEngine, Progress | None, bool]:
-            engine, stored = await show_and_progress(interaction, show)
+        async def load() -> tuple[Route, dict[str, Progress | None], bool]:
+            route, stored = await route_question(interaction, question, show)
             allowed = public and await public_answers_allowed(interaction)
-            return engine, stored, allowed
+            return route, stored, allowed
 
         # Always ephemeral, even for public answers: a public "thinking" reply would show
         # the question to the channel.
-        engine, stored, post_publicly = await within_window(interaction, load())
-        answer = engine.ask(question, stored or NOT_STARTED, reveal=reveal)
-        notes = [SET_PROGRESS_TIP] if stored is None else []
-        if post_publicly:
-            await self._post(interaction, render_answer(answer, question=question), notes)
+        route, stored, post_publicly = await within_window(interaction, load())
+        if route.engine is None:
+            # Asked privately, whatever `public` says: which shows it could be about comes
+            # from the people this user has met, which is theirs to know.
+            choose = WhichShow(self, interaction, question, route.candidates, reveal, public)
+            shows = (engine.show for engine in route.candidates)
+            await reply(interaction, render_which_show(shows, "Pick one:"), view=choose)
             return
-        if public:
-            notes.append("-# Public answers are off here, so only you can see this.")
-        await reply(interaction, "\n".join([render_answer(answer), *notes]))
+        request = Request(question, route.question, reveal, public, post_publicly)
+        await self.respond(interaction, route.engine, stored.get(route.engine.slug), request)
 
-    async def _post(self, interaction: discord.Interaction, content: str, notes: list[str]) -> None:
+    async def respond(
+        self,
+        interaction: discord.Interaction,
+        engine: ShowEngine,
+        stored: Progress | None,
+        request: Request,
+        *,
+        edit: bool = False,
+    ) -> None:
+        """Answer in one show, privately or in the channel; `edit` replaces a which-show prompt."""
+        answer = engine.ask(request.routed, stored or NOT_STARTED, reveal=request.reveal)
+        named = bot_of(interaction).library.several
+        notes = [SET_PROGRESS_TIP] if stored is None else []
+        if request.post_publicly:
+            content = render_answer(answer, question=request.question, name_show=named)
+            await self._post(interaction, content, notes, edit=edit)
+            return
+        if request.public:
+            notes.append("-# Public answers are off here, so only you can see this.")
+        content = "\n".join([render_answer(answer, name_show=named), *notes])
+        await _send(interaction, content, edit=edit)
+
+    async def _post(
+        self, interaction: discord.Interaction, content: str, notes: list[str], *, edit: bool
+    ) -> None:
         """Post the answer as a plain channel message, and tell the asker privately."""
         # A public interaction reply would show the question, unhidden, in the "used /ask"
         # line above it; a channel message has no such line.
         if not interaction.response.is_done():
-            await interaction.response.defer(ephemeral=True, thinking=True)
+            await interaction.response.defer(ephemeral=True, thinking=not edit)
         asker = escape_markdown(interaction.user.display_name)
         channel = interaction.channel
         if channel is None or not hasattr(channel, "send"):
             note = "-# I can't post in this channel, so only you can see this."
-            await reply(interaction, "\n".join([content, *notes, note]))
+            await _send(interaction, "\n".join([content, *notes, note]), edit=edit)
             return
         try:
             await channel.send(f"{content}\n-# Asked by {asker}", silent=True)
@@ -90,9 +122,82 @@ class Ask(commands.Cog):
             else:
                 log.warning("Posting a public answer failed (%s)", error.status)
                 note = "-# I couldn't post in the channel just now, so only you can see this."
-            await reply(interaction, "\n".join([content, *notes, note]))
+            await _send(interaction, "\n".join([content, *notes, note]), edit=edit)
             return
-        await reply(interaction, "\n".join(["Posted in the channel, inside spoiler tags.", *notes]))
+        posted = "\n".join(["Posted in the channel, inside spoiler tags.", *notes])
+        await _send(interaction, posted, edit=edit)
+
+
+@dataclass(frozen=True, slots=True)
+class Request:
+    """One /ask as the user typed it, and the question routing left to answer."""
+
+    question: str
+    routed: str
+    reveal: bool
+    public: bool
+    post_publicly: bool
+
+
+async def _send(interaction: discord.Interaction, content: str, *, edit: bool) -> None:
+    """Reply, or with `edit` put the content in place of the message a button is on."""
+    if not edit:
+        await reply(interaction, content)
+    elif interaction.response.is_done():
+        await interaction.edit_original_response(content=content, view=None)
+    else:
+        await interaction.response.edit_message(content=content, view=None)
+
+
+class WhichShow(discord.ui.View):
+    """One button per show a question could be about; pressing one asks it there."""
+
+    def __init__(
+        self,
+        cog: Ask,
+        asked: discord.Interaction,
+        question: str,
+        candidates: tuple[ShowEngine, ...],
+        reveal: bool,
+        public: bool,
+    ) -> None:
+        # Under Discord's 15 minutes, so the prompt can still be edited when it expires.
+        super().__init__(timeout=600)
+        self.cog, self.asked, self.question = cog, asked, question
+        self.reveal, self.public = reveal, public
+        for engine in candidates[:MAX_BUTTONS]:
+            button: discord.ui.Button[WhichShow] = discord.ui.Button(
+                label=engine.show.title[:80],
+                custom_id=f"which-show:{engine.slug}",
+                style=discord.ButtonStyle.primary,
+            )
+            button.callback = self._asker(engine)
+            self.add_item(button)
+
+    async def interaction_check(self, interaction: discord.Interaction) -> bool:
+        return interaction.user.id == self.asked.user.id
+
+    async def on_timeout(self) -> None:
+        # Buttons that no longer answer would only fail when pressed.
+        with contextlib.suppress(discord.HTTPException):
+            await self.asked.edit_original_response(view=None)
+
+    def _asker(self, engine: ShowEngine) -> Callable[[discord.Interaction], Awaitable[None]]:
+        async def ask_there(interaction: discord.Interaction) -> None:
+            self.stop()
+
+            async def load() -> tuple[Progress | None, bool]:
+                stored = await stored_progress(interaction, engine)
+                allowed = self.public and await public_answers_allowed(interaction)
+                return stored, allowed
+
+            stored, allowed = await within_window(interaction, load(), thinking=False)
+            # The show was picked: ask it as if named in the option (its title taken out).
+            routed = bot_of(interaction).library.route(self.question, {}, option=engine)
+            request = Request(self.question, routed.question, self.reveal, self.public, allowed)
+            await self.cog.respond(interaction, engine, stored, request, edit=True)
+
+        return ask_there
 
 
 async def public_answers_allowed(interaction: discord.Interaction) -> bool:

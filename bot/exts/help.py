@@ -21,18 +21,28 @@ COMMANDS = """\
 class Help(commands.Cog):
     @app_commands.command(name="help", description="How I keep spoilers away, and my commands")
     async def help(self, interaction: discord.Interaction) -> None:
-        engines = bot_of(interaction).library.shows.values()
-        stored = await within_window(interaction, progress_by_show(interaction, engines))
-        lines = [f"{engine.show.title}: {_where(progress)}" for engine, progress in stored]
-        content = "\n".join(
-            [
-                "I answer questions about a show only as far as you've watched it, and every "
-                "answer sits inside spoiler tags. Answers are private to you unless you ask "
-                "for a public one where the server allows it.",
-                COMMANDS,
-                "Your progress: " + "; ".join(lines),
-            ]
+        library = bot_of(interaction).library
+        stored = await within_window(
+            interaction, progress_by_show(interaction, library.shows.values())
         )
+        intro = (
+            "I answer questions about a show only as far as you've watched it, and every "
+            "answer sits inside spoiler tags. Answers are private to you unless you ask "
+            "for a public one where the server allows it."
+        )
+        if not library.several:
+            [(engine, progress)] = stored
+            lines = [f"Your progress: {engine.show.title}: {_where(progress)}"]
+        else:
+            lines = [
+                "Shows I know, and your progress in each (set it per show with "
+                "`/progress set show:`):",
+                *(f"- {engine.show.title}: {_where(progress)}" for engine, progress in stored),
+                "A question that names a show, or people you've met in only one, is answered "
+                "from that show; others go to this server's default show, or pick one with "
+                "`show:`.",
+            ]
+        content = "\n".join([intro, COMMANDS, *lines])
         await reply(interaction, content)
 
 

@@ -12,6 +12,7 @@ from bot.errors import UserFacingError
 from bot.exts._common import (
     SET_PROGRESS_TIP,
     autocomplete_show,
+    bot_of,
     choices,
     reply,
     show_and_progress,
@@ -37,7 +38,8 @@ class Recap(commands.Cog):
                 wanted = engine.parse_progress(episode)
             except ProgressError as error:
                 raise UserFacingError(str(error)) from None
-        content = render_recap(engine.recap(stored or NOT_STARTED, wanted))
+        named = bot_of(interaction).library.several
+        content = render_recap(engine.recap(stored or NOT_STARTED, wanted), name_show=named)
         if stored is None:
             content = f"{content}\n{SET_PROGRESS_TIP}"
         await reply(interaction, content)
