@@ -85,7 +85,9 @@ def main(argv: list[str] | None = None) -> int:
         from bot.runner import run_bot
 
         return run_bot(force_sync=args.command == "sync", data_dir=data)
-    library = load_library_or_report(data)
+    # One question needs only its viewer's view; a long stream or a chat wants them all.
+    one_question = args.command == "ask" and not args.jsonl
+    library = load_library_or_report(data, build_views=not one_question)
     if library is None:
         return 1
     if args.command == "bench":
@@ -101,11 +103,13 @@ def main(argv: list[str] | None = None) -> int:
     return EXIT_USAGE
 
 
-def load_library_or_report(path: Path, err: TextIO | None = None) -> Library | None:
+def load_library_or_report(
+    path: Path, err: TextIO | None = None, *, build_views: bool = True
+) -> Library | None:
     """Load the fact base, or print every problem and return None: nothing starts on a bad base."""
     err = err or sys.stderr
     try:
-        return Library.load(path, get_settings().default_show)
+        return Library.load(path, get_settings().default_show, build_views=build_views)
     except FactBaseError as error:
         problems = plural(len(error.issues), "problem")
         print(f"The fact base at {path} is invalid ({problems}):", file=err)

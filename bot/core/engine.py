@@ -113,7 +113,13 @@ class ShowView:
     cut at that point, so nothing later can shape a reply.
     """
 
-    def __init__(self, show_file: ShowFile, point: Progress) -> None:
+    def __init__(
+        self,
+        show_file: ShowFile,
+        point: Progress,
+        lexicon: Lexicon | None = None,
+        kinds: dict[str, frozenset[str]] | None = None,
+    ) -> None:
         self.point = point
         self.show = show_file.show
         characters = [as_known(c) for c in show_file.characters]
@@ -121,7 +127,9 @@ class ShowView:
         known = show_file.model_copy(update={"characters": characters})
         # Sorted by episode: the index breaks ties in favour of later facts.
         self.facts = sorted([*show_file.facts, *derived_facts(known)], key=lambda f: f.episode)
-        self.lexicon = Lexicon(self.show.vocabulary)
+        # The language is the same at every point (nothing in it is stamped with an episode),
+        # so one lexicon, and its caches, serve every view of a show.
+        self.lexicon = lexicon or Lexicon(self.show.vocabulary)
         names = relational_names(characters, self.lexicon)
         names[SHOW_ENTITY] = [self.show.title, *self.show.aliases]
         texts = (text for f in self.facts for text in (*f.questions, f.answer))
@@ -135,7 +143,11 @@ class ShowView:
             vocabulary=vocabulary,
             single_season=next(iter(seasons)) if len(seasons) == 1 else None,
         )
-        self._kinds = {fact.id: kinds_of(fact, self.lexicon) for fact in self.facts}
+        kinds = {} if kinds is None else kinds  # a fact's kind is its own, at every point
+        for fact in self.facts:
+            if fact.id not in kinds:
+                kinds[fact.id] = kinds_of(fact, self.lexicon)
+        self._kinds = kinds
         self._fates: dict[str, list[Fact]] = {}
         for fact in self.facts:
             if "fate" in fact.topics:
@@ -367,15 +379,36 @@ class ShowEngine:
     """One show, answered for each viewer from the view cut at their progress."""
 
     def __init__(self, show_file: ShowFile) -> None:
-        with collector_paused(), remembering_texts():
-            self.show = show_file.show
-            self.finale = last_episode(self.show)
-            # One view per progress point, built once: start-up and memory grow with the
-            # number of episodes, and a question costs the same at every point.
-            points = progress_points(show_file)
-            self._views = [ShowView(cut_show(show_file, point), point) for point in points]
-            self.full = self._views[-1]
-            self._characters = {c.id: c for c in show_file.characters}
+        self.show = show_file.show
+        self.finale = last_episode(self.show)
+        self._characters = {c.id: c for c in show_file.characters}
+        self._lexicon = Lexicon(self.show.vocabulary)
+        self._kinds: dict[str, frozenset[str]] = {}
+        # One view per progress point, each built the first time a viewer there asks (or all
+        # at once by `build_views`): memory grows with the number of episodes, and a
+        # question costs the same at every point.
+        self._cuts = [(point, cut_show(show_file, point)) for point in progress_points(show_file)]
+        self._views: dict[Progress, ShowView] = {}
+
+    @property
+    def full(self) -> ShowView:
+        """The view of the whole base: for viewers who finished, and for reveal."""
+        return self._view_at(len(self._cuts) - 1)
+
+    def _view_at(self, number: int) -> ShowView:
+        point, cut = self._cuts[number]
+        view = self._views.get(point)
+        if view is None:
+            with collector_paused(), remembering_texts():
+                view = ShowView(cut, point, self._lexicon, self._kinds)
+            self._views[point] = view
+        return view
+
+    def build_views(self) -> None:
+        """Build the view of every progress point now, so no viewer waits for one later."""
+        with remembering_texts():
+            for number in range(len(self._cuts)):
+                self._view_at(number)
 
     @property
     def slug(self) -> str:
@@ -398,10 +431,8 @@ class ShowEngine:
         """Return the view a viewer at `progress` is answered from; `reveal` sees everything."""
         if reveal or progress >= self.finale:
             return self.full
-        for view in reversed(self._views):
-            if view.point <= progress:
-                return view
-        return self._views[0]
+        number = next(i for i in range(len(self._cuts) - 1, -1, -1) if self._cuts[i][0] <= progress)
+        return self._view_at(number)
 
     def parse_progress(self, text: str) -> Progress:
         return parse_progress(text, self.show)
@@ -621,10 +652,17 @@ class Library:
         self._names = ShowNames(engines)
 
     @classmethod
-    def load(cls, path: Path, default: str | None = None) -> Library:
-        """Read, validate and index every show file under `path` (raises FactBaseError)."""
+    def load(cls, path: Path, default: str | None = None, *, build_views: bool = True) -> Library:
+        """Read, validate and index every show file under `path` (raises FactBaseError).
+
+        `build_views=False` leaves each progress point's view to be built when first asked,
+        which a one-question command line wants.
+        """
         with remembering_texts():  # validating and indexing tokenise the same texts
             library = cls([ShowEngine(show_file) for show_file in read_library(path)], default)
+            if build_views:
+                for engine in library.shows.values():
+                    engine.build_views()
         # The index lives as long as the process; keeping it out of the collector's scans
         # avoids pauses of 100 ms and more on large fact bases.
         gc.freeze()

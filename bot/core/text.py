@@ -64,11 +64,16 @@ KIND_CUES: dict[str, list[tuple[str, ...]]] = {
 
 def cued(tokens: list[str], cues: dict[str, list[tuple[str, ...]]]) -> frozenset[str]:
     """Return the names whose cue phrases occur, as whole words, in the tokens."""
+    present = set(tokens)
     found = set()
     for name, phrases in cues.items():
         for phrase in phrases:
+            if phrase[0] not in present:
+                continue
             size = len(phrase)
-            if any(tuple(tokens[i : i + size]) == phrase for i in range(len(tokens) - size + 1)):
+            if size == 1 or any(
+                tuple(tokens[i : i + size]) == phrase for i in range(len(tokens) - size + 1)
+            ):
                 found.add(name)
                 break
     return frozenset(found)
