@@ -276,3 +276,19 @@ def test_an_arc_is_the_timeline_dated(engine) -> None:
 def test_a_pair_with_nothing_between_them_yet_is_not_two_profiles(engine) -> None:
     answer = engine.answer("namra and suhyeok, anything going on there?", Progress(1, 6))
     assert answer.status is Status.UNKNOWN
+
+
+@pytest.mark.parametrize(
+    ("question", "progress", "person"),
+    [
+        ("청산이 엄마 괜찮아?", Progress(1, 4), "cheong-san-mother"),  # a name of two words
+        ("온조 아빠 죽었어?", FINISHED, "so-ju"),
+        ("is the firefighter dad really dead", FINISHED, "so-ju"),
+    ],
+)
+def test_korean_and_described_names_of_more_than_one_word(
+    engine, question, progress, person
+) -> None:
+    answer = engine.answer(question, progress)
+    assert answer.status is Status.ANSWERED
+    assert person in answer.facts[0].subjects

@@ -155,9 +155,9 @@ class NameMatcher:
                 start += 1
                 continue
             if is_hangul(token):
-                mention = self._match([token], start, start + 1, False)
+                mention = self._match_hangul(tokens, start)
                 mentions.extend([mention] if mention else [])
-                start += 1
+                start = mention.end if mention else start + 1
                 continue
             best: tuple[int, str] | None = None
             key = ""
@@ -175,6 +175,17 @@ class NameMatcher:
             mentions.append(Mention(best[1], start, best[0], True))
             start = best[0]
         return mentions
+
+    def _match_hangul(self, tokens: list[str], start: int) -> Mention | None:
+        """Match the longest Korean name at a position ("청산이 엄마" before "청산이")."""
+        end = start
+        while end < len(tokens) and end - start < self.max_span and is_hangul(tokens[end]):
+            end += 1
+        for stop in range(end, start + 1, -1):
+            key = "".join(strip_particle(t) for t in tokens[start:stop])
+            if key in self._exact:
+                return Mention(self._exact[key], start, stop, True)
+        return self._match(tokens[start : start + 1], start, start + 1, False)
 
     def _is_name_start(self, token: str) -> bool:
         return is_hangul(token) or token in self._prefixes or self._fold(token) in self._prefixes
@@ -199,6 +210,9 @@ class NameMatcher:
         """Match a span spelt as a name is listed, or as a folded variant of one."""
         if len(span) == 1 and is_hangul(span[0]):
             entity = self._exact.get(span[0]) or self._exact.get(strip_particle(span[0]))
+            return Mention(entity, start, end, True) if entity else None
+        if all(map(is_hangul, span)):  # names are kept with each word's particle stripped
+            entity = self._exact.get("".join(strip_particle(t) for t in span))
             return Mention(entity, start, end, True) if entity else None
         key = "".join(span)
         entity = self._exact.get(key)
