@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import gc
 import hashlib
 import json
 import logging
@@ -14,6 +13,7 @@ from discord.ext import commands
 from bot.core.engine import Library
 from bot.db import Storage
 from bot.settings import Settings
+from bot.startup import tune_collector
 from bot.tree import SpoilerTree
 
 log = logging.getLogger(__name__)
@@ -32,22 +32,6 @@ EXTENSIONS = (
     "bot.exts.server",
     "bot.exts.help",
 )
-
-
-# Python's default (700, 10, 10) runs a young collection every 700 new container objects:
-# many times per interaction, each walking objects that reference counting would free
-# anyway a moment later. Collecting young objects less often leaves the same cycles to
-# find in fewer, larger passes; older generations keep their default ratios.
-COLLECTOR_THRESHOLDS = (50_000, 10, 10)
-
-
-def tune_collector() -> None:
-    """Set the garbage collector up for serving, once start-up has built what lasts."""
-    # What start-up built (discord.py, SQLAlchemy, the cogs, the fact index) lives as long
-    # as the bot: keep it out of the collector's full scans, which otherwise stall every
-    # interaction in flight for tens of milliseconds.
-    gc.freeze()
-    gc.set_threshold(*COLLECTOR_THRESHOLDS)
 
 
 class SpoilerBot(commands.AutoShardedBot):
@@ -84,7 +68,7 @@ class SpoilerBot(commands.AutoShardedBot):
         for extension in EXTENSIONS:
             await self.load_extension(extension)
         await self.sync_commands(force=self.force_sync)
-        tune_collector()
+        tune_collector()  # the one freeze, once everything that lasts is built
 
     def _sync_scope(self) -> tuple[str, discord.Object | None]:
         guild_id = self.settings.dev_guild_id

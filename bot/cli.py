@@ -9,7 +9,7 @@ import re
 import sys
 from collections.abc import Iterable, Iterator
 from pathlib import Path
-from typing import Annotated, BinaryIO, TextIO
+from typing import Annotated, BinaryIO
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, ValidationError
 
@@ -19,6 +19,7 @@ from bot.core.progress import NOT_STARTED, Progress, ProgressError
 from bot.core.render import render_answer, render_which_show
 from bot.core.text import escape_markdown, plural
 from bot.settings import SettingsError, get_settings
+from bot.startup import load_library_or_report
 
 log = logging.getLogger(__name__)
 
@@ -101,23 +102,6 @@ def main(argv: list[str] | None = None) -> int:
 
         return Chat(library).loop()
     return EXIT_USAGE
-
-
-def load_library_or_report(
-    path: Path, err: TextIO | None = None, *, build_views: bool = True
-) -> Library | None:
-    """Load the fact base, or print every problem and return None: nothing starts on a bad base."""
-    err = err or sys.stderr
-    try:
-        return Library.load(path, get_settings().default_show, build_views=build_views)
-    except FactBaseError as error:
-        problems = plural(len(error.issues), "problem")
-        print(f"The fact base at {path} is invalid ({problems}):", file=err)
-        for issue in error.issues:
-            print(f"  {issue}", file=err)
-    except UnknownShowError as error:
-        print(f"DEFAULT_SHOW is wrong: {error}", file=err)
-    return None
 
 
 def validate_command(path: Path) -> int:

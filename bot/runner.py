@@ -14,11 +14,11 @@ import discord
 from sqlalchemy.exc import ArgumentError
 
 from bot.bot import SpoilerBot
-from bot.cli import load_library_or_report
 from bot.db import CachedStorage, DatabaseUnavailable, ProgressCache, is_in_memory
 from bot.db.engine import normalize_url
 from bot.endpoints import use_discord_endpoints
 from bot.settings import Settings, get_settings
+from bot.startup import load_library_or_report, setup_logging
 
 log = logging.getLogger(__name__)
 
@@ -28,14 +28,6 @@ NO_TOKEN = (
     "Put it in the environment or in .env (see .env.example), or try the bot offline with:\n"
     "  python -m bot chat"
 )
-
-
-def setup_logging(level: str) -> None:
-    logging.basicConfig(
-        level=level.upper(),
-        format="%(asctime)s %(levelname)-7s %(name)s: %(message)s",
-        stream=sys.stderr,
-    )
 
 
 def run_bot(*, force_sync: bool, data_dir: Path, settings: Settings | None = None) -> int:

@@ -663,9 +663,6 @@ class Library:
             if build_views:
                 for engine in library.shows.values():
                     engine.build_views()
-        # The index lives as long as the process; keeping it out of the collector's scans
-        # avoids pauses of 100 ms and more on large fact bases.
-        gc.freeze()
         return library
 
     @property
