@@ -6,7 +6,7 @@ from collections import OrderedDict
 from typing import Any, Literal
 
 from bot.core.progress import Progress
-from bot.db.storage import UNCHANGED, GuildConfig, Storage, _Unchanged
+from bot.db.storage import UNCHANGED, Guard, GuildConfig, Storage, _Unchanged
 
 _MISSING = object()
 
@@ -39,13 +39,14 @@ class _LRU:
 
 
 class CachedStorage(Storage):
-    """Read-through, write-through cache of progress and guild settings.
+    """Read-through, write-through cache of progress, guild settings and channel guards.
 
     A cached value is correct only while this process makes every write to it. Discord
     sends all of a guild's interactions to the shard that owns the guild, so its settings
-    always are. A user's progress is not when SHARD_IDS splits the bot over processes (the
-    user may write it through another guild's shard), and a stale progress could show a
-    viewer more than they have seen: then `cache_progress` must be False.
+    and its channels' guards always are (the guard reads one for every new message). A
+    user's progress is not when SHARD_IDS splits the bot over processes (the user may write
+    it through another guild's shard), and a stale progress could show a viewer more than
+    they have seen: then `cache_progress` must be False.
     """
 
     def __init__(
@@ -55,6 +56,7 @@ class CachedStorage(Storage):
         self._cache_progress = cache_progress
         self._progress = _LRU(cache_size)
         self._guilds = _LRU(cache_size)
+        self._guards = _LRU(cache_size)
         # Bumped by every write: a read that overlapped a write must not cache what it saw.
         self._writes = 0
 
@@ -120,3 +122,29 @@ class CachedStorage(Storage):
         self._writes += 1
         self._guilds.put(guild_id, config)
         return config
+
+    async def get_guard(self, channel_id: int) -> Guard | None:
+        cached = self._guards.get(channel_id)
+        if cached is not _MISSING:
+            return cached
+        writes = self._writes
+        guard = await super().get_guard(channel_id)
+        if writes == self._writes:
+            self._guards.put(channel_id, guard)  # None too: most channels are not guarded
+        return guard
+
+    async def set_guard(self, guard: Guard) -> None:
+        self._writes += 1
+        self._guards.pop(guard.channel_id)
+        await super().set_guard(guard)
+        self._writes += 1
+        self._guards.put(guard.channel_id, guard)
+
+    async def clear_guard(self, channel_id: int) -> int:
+        self._writes += 1
+        self._guards.pop(channel_id)
+        try:
+            return await super().clear_guard(channel_id)
+        finally:
+            self._writes += 1
+            self._guards.put(channel_id, None)
