@@ -226,6 +226,20 @@ async def test_hide_names_the_permission_the_bot_lacks_and_deletes_nothing(
         assert double.webhooks() == [] and double.dm_messages(alice) == []
 
 
+async def test_a_refused_webhook_leaves_the_message_in_place(
+    library: Library, database_url: str
+) -> None:
+    async with world(library, database_url) as (double, _):
+        alice, bob = double.user_id_named("alice"), double.user_id_named("bob")
+        original = await double.post_message(ROOF, author_id=alice)
+        # A channel permission overwrite Discord applies, which the app permissions don't show.
+        double.fail_next("GET", "/channels/*/webhooks", status=403)
+        reply = await menu(double, "Hide as spoiler", int(original["id"]), bob)
+        assert_safe(reply)
+        assert "Nothing was changed" in reply.content
+        assert not double.is_deleted(int(original["id"])) and webhook_posts(double) == []
+
+
 async def test_hide_goes_on_when_the_author_cannot_be_messaged(
     library: Library, database_url: str
 ) -> None:

@@ -23,6 +23,10 @@ MARKED_LINE = "-# Marked as a spoiler by a moderator"
 _RESERVED_NAME = re.compile(r"discord|clyde", re.I)
 
 
+class CannotRepost(Exception):
+    """The channel takes no webhooks; the message was left alone."""
+
+
 @dataclass(frozen=True, slots=True)
 class Hidden:
     """How hiding went: the repost (None if it failed) and whether the author was told."""
@@ -90,8 +94,9 @@ async def hide(
 ) -> Hidden:
     """Delete a message and repost it as a spoiler under its author's name; tell the author.
 
-    The caller has checked Manage Messages and Manage Webhooks. Attachments are fetched before
-    anything is deleted, so a failed download loses only that file, never the message.
+    The caller has checked Manage Messages and Manage Webhooks. Attachments and the webhook are
+    fetched before anything is deleted: a failed download loses only that file, and a channel
+    that takes no webhook keeps its message (CannotRepost, or discord.HTTPException).
     """
     channel = message.channel
     thread = channel if isinstance(channel, discord.Thread) else None
@@ -105,10 +110,13 @@ async def hide(
             dropped += 1
     text = message_text(message)
     content = repost_content(text, range_line(engine, found))
-    await message.delete()  # raises before anything is posted, if it can't be done
+    if not hasattr(parent, "create_webhook"):
+        raise CannotRepost("I can't repost messages in this kind of channel. Nothing was deleted.")
+    # The webhook first: if it can't be had, the message stays where it is.
+    hook = await _webhook(parent, client.user)  # type: ignore[arg-type]
+    await message.delete()
     repost = None
     try:
-        hook = await _webhook(parent, client.user)  # type: ignore[arg-type]
         extra = {"thread": thread} if thread is not None else {}
         repost = await hook.send(
             content,

@@ -25,7 +25,7 @@ from bot.exts._common import (
     show_for_autocomplete,
     within_window,
 )
-from bot.exts._hide import hide, message_text, missing_for_hiding
+from bot.exts._hide import CannotRepost, hide, message_text, missing_for_hiding
 
 if TYPE_CHECKING:
     from bot.bot import SpoilerBot
@@ -158,7 +158,8 @@ class GuardCommands(
             return
         self._warned.discard(channel.id)
         why = f"this channel allows {describe_cap(engine, cap)}, and it reveals more."
-        with contextlib.suppress(discord.NotFound):  # deleted by someone else meanwhile
+        # Deleted by someone else meanwhile, or a channel that takes no webhooks: left as is.
+        with contextlib.suppress(discord.NotFound, CannotRepost):
             await hide(bot, message, engine, found, why=why)
 
 

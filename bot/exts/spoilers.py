@@ -2,16 +2,21 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot.core.detector import detect, show_of_message
+from bot.core.detector import detect, detector_for, show_of_message
 from bot.core.progress import NOT_STARTED
 from bot.core.text import escape_markdown
 from bot.errors import UserFacingError
 from bot.exts._common import SET_PROGRESS_TIP, bot_of, reply, resolve_show, stored_progress
-from bot.exts._hide import hide, message_text, missing_for_hiding, range_line
+from bot.exts._hide import CannotRepost, hide, message_text, missing_for_hiding, range_line
+
+if TYPE_CHECKING:
+    from bot.bot import SpoilerBot
 
 SAFE = "Safe to read: it reveals nothing after your episode."
 NOT_SAFE = "Don't read it yet: it reveals something from after your episode."
@@ -19,7 +24,7 @@ NO_TEXT = "There's no text in that message for me to check."
 
 
 class Spoilers(commands.Cog):
-    def __init__(self, bot: commands.Bot) -> None:
+    def __init__(self, bot: SpoilerBot) -> None:
         self.bot = bot
         self.safe_menu = app_commands.ContextMenu(name="Safe for me?", callback=self.safe_for_me)
         self.hide_menu = app_commands.ContextMenu(
@@ -29,6 +34,8 @@ class Spoilers(commands.Cog):
     async def cog_load(self) -> None:
         self.bot.tree.add_command(self.safe_menu)
         self.bot.tree.add_command(self.hide_menu)
+        for engine in self.bot.library.shows.values():
+            detector_for(engine)  # built once at start-up, not on someone's first message
 
     async def cog_unload(self) -> None:
         self.bot.tree.remove_command(self.safe_menu.name, type=self.safe_menu.type)
@@ -81,10 +88,13 @@ class Spoilers(commands.Cog):
         except discord.NotFound:
             await reply(interaction, "That message is already gone.")
             return
+        except CannotRepost as error:
+            raise UserFacingError(str(error)) from None
         except discord.Forbidden:
+            # Raised before anything is deleted, or by the deletion itself.
             raise UserFacingError(
-                "Discord didn't let me delete that message (check my Manage Messages "
-                "permission in this channel). Nothing was changed."
+                "Discord didn't let me do that (check my Manage Messages and Manage Webhooks "
+                "permissions in this channel). Nothing was changed."
             ) from None
         if hidden.repost is None:
             done = "Deleted, but reposting it failed; the author was sent their text."
@@ -99,5 +109,5 @@ class Spoilers(commands.Cog):
         await reply(interaction, " ".join(notes))
 
 
-async def setup(bot: commands.Bot) -> None:
+async def setup(bot: SpoilerBot) -> None:
     await bot.add_cog(Spoilers(bot))
