@@ -35,11 +35,11 @@ from bot.core.text import LAST_WATCHED, QUESTION_WORDS, SHOW_CONCEPT, stem
 # A finding at or above this confidence counts; a paraphrase match's confidence is the share
 # of the paraphrase the statement covers. Lower catches more loosely worded spoilers and flags
 # more harmless chat; higher the reverse. A missed spoiler costs a viewer the story, a false
-# alarm costs a reader one click, so it sits low. On tests/detector/messages.yaml
-# (`python benchmarks/detector.py`) spoilers caught one episode short are 0.93 at 0.3, 0.90
-# from 0.4 to 0.7 and 0.64 at 0.95, with no harmless message flagged at any of them: that set
-# is small, so 0.5 leaves room for the chatter a blind set will bring.
-THRESHOLD = 0.5
+# alarm costs a reader one click, so it sits at the low end of where false alarms stay flat.
+# On tests/detector/messages.yaml (`python benchmarks/detector.py`), spoilers caught one
+# episode short / harmless messages flagged: 0.89 / 0.03 at 0.3 and 0.4, 0.87 / 0.03 at 0.5,
+# 0.84 / 0.03 at 0.6 and 0.7, 0.76 / 0 at 0.8, 0.37 / 0 at 0.95.
+THRESHOLD = 0.4
 # How sure each rule is when it fires (fate rule) or at most (the coverage rules).
 FATE_CONFIDENCE = 0.9
 ANSWER_CONFIDENCE = 0.85
@@ -47,6 +47,15 @@ ANSWER_CONFIDENCE = 0.85
 # (its confidence then grows with that share and with the words in common).
 MIN_ANSWER_RECALL = 0.7
 MIN_SHARED_ANSWER_WORDS = 2
+# A word no other fact uses, said with two of the fact's people, may carry a statement alone,
+# when it holds this share of the statement.
+MIN_RARE_RECALL = 0.5
+# A paraphrase match must keep this share of the statement's own words (names aside).
+MIN_STATEMENT_KEPT = 0.6
+# ... and words enough to say something: the weight (idf) of one fairly rare word, so "Mike
+# is a good friend" (a word a dozen facts use) is not "Mike and Dustin are best friends",
+# while "they kiss" (a word of three facts) still tells a kiss.
+MIN_KEPT_WEIGHT = 3.5
 # A paraphrase matched on one word ("who started it" in "just started ep 3") is chance.
 MIN_SHARED_PARAPHRASE_TERMS = 2
 # A message is cut here and reads at most this many statements: the cost per message stays
@@ -60,12 +69,26 @@ _CANDIDATES = 40
 # not for statements, which tell one or the other.
 _DEATH_WORDS = (
     "die dies died dying dead death deaths kill kills killed killing murder murders murdered "
-    "perish perishes perished sacrifice sacrifices sacrificed"
+    "perish perishes perished sacrifice sacrifices sacrificed rip destroy destroys destroyed "
+    "disintegrate disintegrates disintegrated"
 )
 _ALIVE_WORDS = (
     "alive survive survives survived surviving survivor survivors lives living "
     "rescue rescues rescued"
 )
+# "Whether she is alive" says neither.
+_OPEN = frozenset("whether if unclear unknown".split())
+# Words about the fan, not the story: "such a good friend" tells nothing of what happens.
+_OPINION = frozenset(
+    (
+        "good great nice cute iconic icon amazing awesome cool love loved loves lovely adore "
+        "hate hated hates cry cried crying sad happy funny hilarious scary scared creepy "
+        "omg lol lmao wtf ngl tbh honestly really so such very literally fave favourite "
+        "favorite worst stan obsessed annoying boring beautiful gorgeous perfect"
+    ).split()
+)
+# A wish or a wonder is no statement of what happens ("I hope they end up together").
+_WISHES = frozenset("hope hoping hopefully wish wishing wonder wondering pray praying".split())
 _NEGATIONS = frozenset(
     "not no never doesnt dont didnt isnt wasnt wont cant cannot arent werent nobody".split()
 )
@@ -162,6 +185,8 @@ class SpoilerDetector:
         self.engine = engine
         self.view: ShowView = engine.full
         self._states = self.view.lexicon.states
+        terms_of = self.view.lexicon.terms_of_word
+        self._opinions = frozenset(t for word in _OPINION for t in terms_of(word))
         facts = [f for f in self.view.facts if f.episode.started]  # S0E0 spoils nothing
         self._facts: list[_FactTerms] = []
         frequency: Counter[str] = Counter()
@@ -229,7 +254,10 @@ class SpoilerDetector:
             sense = DEATH if word in _DEATH else ALIVE if word in _ALIVE else None
             if sense is None:
                 continue
-            if any(t in _NEGATIONS for t in tokens[max(0, position - 3) : position]):
+            before = tokens[max(0, position - 4) : position]
+            if _OPEN.intersection(before):
+                continue
+            if any(t in _NEGATIONS for t in before[-3:]):
                 sense = ALIVE if sense == DEATH else DEATH  # "doesn't survive" is a death
             senses.add(sense)
         senses.update(state for state in self._states if state in terms)
@@ -239,10 +267,15 @@ class SpoilerDetector:
         return self._idf.get(term, self._unknown_idf)
 
     def _asks(self, sentence: str, tokens: list[str]) -> bool:
-        """Whether a sentence asks: it ends in "?" or starts like a question ("did X survive")."""
-        if sentence.endswith("?"):
+        """Whether a sentence asks (ends in "?", starts like a question) or only wishes."""
+        if _WISHES.intersection(tokens):
             return True
-        if not tokens or tokens[0] not in _QUESTION_START:
+        starts_like_one = bool(tokens) and tokens[0] in _QUESTION_START
+        if sentence.endswith("?") and not (
+            sentence.endswith(("??", "?!", "!?")) and not starts_like_one
+        ):
+            return True  # "the army just leaves them there??" exclaims
+        if not starts_like_one:
             return False
         mentions = self.view.names.find(tokens[:3], fuzzy=False)
         return not (mentions and mentions[0].start == 0)  # "Will is found" names Will
@@ -275,8 +308,9 @@ class SpoilerDetector:
         self, sentence: str, raw_terms: dict[str, float], entities: frozenset[str]
     ) -> list[Finding]:
         """Return the confident findings of one statement, each the earliest that tells it."""
-        terms = _content(raw_terms) | {f"@{e}" for e in entities}
+        terms = (_content(raw_terms) - self._opinions) | {f"@{e}" for e in entities}
         words = {t for t in terms if not t.startswith("@")}
+        plain = {t for t in words if not t.startswith("~")}
         found: list[tuple[Finding, frozenset[str]]] = self._reveals(sentence)
         if not words:
             return [f for f, _ in found]  # only names: "Nam-ra is my fave" tells nothing
@@ -298,16 +332,29 @@ class SpoilerDetector:
                 continue  # "Will is found dead" is not told by a fact that finds him alive
             shared = frozenset(terms & fact.answer)
             coverage, matched = self._paraphrase_coverage(fact, terms)
-            if coverage >= THRESHOLD:
+            # Most of what the statement says must be in the fact too: "Nancy and Steve are
+            # cute together" covers "did Nancy and Steve get together" but says something else.
+            said = sum(self._weight(t) for t in plain)
+            kept = sum(self._weight(t) for t in plain & fact.terms)
+            if (
+                coverage >= THRESHOLD
+                and (not said or kept / said >= MIN_STATEMENT_KEPT)
+                and kept >= MIN_KEPT_WEIGHT
+            ):
                 found.append((Finding(fact.fact, coverage, "paraphrase"), matched | shared))
             shared_words = {t for t in shared if not t.startswith(("@", "~"))}
             named = not entities or any(f"@{e}" in fact.answer for e in entities)
-            if total and named and len(shared_words) >= MIN_SHARED_ANSWER_WORDS:
+            rare = [t for t in shared_words if self._weight(t) >= self._unknown_idf]
+            enough = len(shared_words) >= MIN_SHARED_ANSWER_WORDS
+            if total and named and (enough or (rare and len(entities) >= 2)):
                 recall = sum(self._weight(t) for t in shared if t in words) / total
-                if recall >= MIN_ANSWER_RECALL:
-                    # Two words in common may be chance ("best friends"); four rarely are.
-                    sure = ANSWER_CONFIDENCE * recall * min(1.0, len(shared_words) / 3)
-                    found.append((Finding(fact.fact, sure, "answer"), shared))
+                if recall >= MIN_ANSWER_RECALL or (rare and recall >= MIN_RARE_RECALL):
+                    # Two words in common may be chance ("best friends"); four rarely are,
+                    # and neither is a word only this fact uses, said of its people ("CPR").
+                    sure = 1.0 if rare and len(entities) >= 2 else min(1.0, len(shared_words) / 3)
+                    found.append(
+                        (Finding(fact.fact, ANSWER_CONFIDENCE * recall * sure, "answer"), shared)
+                    )
         confident = [(f, told) for f, told in found if f.confidence >= THRESHOLD]
         return [f for f, told in confident if not self._told_earlier(f, told, confident)]
 
