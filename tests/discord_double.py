@@ -601,14 +601,28 @@ class DiscordDouble:
             guild_id=str(guild.id),
             member=self._member_payload(guild, author_id, with_user=False),
         )
+        await self._message_event("MESSAGE_CREATE", guild, payload)
+        return payload
+
+    async def edit_message(self, message_id: int, content: str) -> dict[str, Any]:
+        """A member edits their message; MESSAGE_UPDATE (the whole message) as the intents allow."""
+        stored = self._messages[message_id]
+        stored.payload["content"] = content
+        stored.payload["edited_timestamp"] = _now_iso()
+        self._apply_mentions(stored)
+        cid = int(stored.payload["channel_id"])
+        guild = next(g for g in self.guilds if cid in g.channels)
+        await self._message_event("MESSAGE_UPDATE", guild, stored.payload)
+        return stored.payload
+
+    async def _message_event(self, event: str, guild: GuildState, payload: dict[str, Any]) -> None:
         shard_id = (guild.id >> 22) % self._shard_count()
         session = self._sessions.get(shard_id)
         if session is not None and session.intents & GUILD_MESSAGES_INTENT:
-            event = dict(payload)
+            data = dict(payload)
             if not session.intents & MESSAGE_CONTENT_INTENT:
-                event.update(content="", attachments=[], embeds=[], components=[])
-            await self.dispatch("MESSAGE_CREATE", event, shard_id=shard_id)
-        return payload
+                data.update(content="", attachments=[], embeds=[], components=[])
+            await self.dispatch(event, data, shard_id=shard_id)
 
     async def send_message_command(
         self,

@@ -304,6 +304,13 @@ async def test_guard_hides_what_is_past_the_cap_and_leaves_the_rest(
         # The bot's own reposts are never checked again.
         assert all(not double.is_deleted(int(p["id"])) for p in webhook_posts(double))
 
+        # Editing a harmless message into a spoiler gets it hidden too.
+        edited = await double.post_message("can't wait for episode 9", author_id=alice)
+        await settle(double, edited)
+        assert not double.is_deleted(int(edited["id"]))
+        await double.edit_message(int(edited["id"]), ROOF)
+        await double.wait_until(lambda: double.is_deleted(int(edited["id"])), 5, "the edit hidden")
+
         elsewhere = double.channel_id_named("off-topic")
         free = await double.post_message(FINALE, author_id=alice, channel_id=elsewhere)
         await asyncio.sleep(0.2)

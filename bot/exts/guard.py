@@ -129,6 +129,13 @@ class GuardCommands(
             # One message must never stop the guard; the trace goes to the log.
             log.exception("The guard could not check a message")
 
+    @commands.Cog.listener()
+    async def on_raw_message_edit(self, payload: discord.RawMessageUpdateEvent) -> None:
+        """Check an edited message too: a harmless post may be edited into a spoiler."""
+        if payload.guild_id is None:
+            return
+        await self.on_message(payload.message)
+
     async def _check(self, message: discord.Message) -> None:
         bot = self.bot
         channel = message.channel
