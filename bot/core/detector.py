@@ -10,9 +10,15 @@ only when the statement covers what is specific to it:
   sense as the fact's answer ("dies" for a death, "survives" for a survival, "is a zombie" for
   a state the show names), negation read ("doesn't make it" is a death);
 - any fact: the statement covers most of one of its paraphrased questions' weight, every
-  person that question names and at least one word that is not a name;
-- any fact: most of the statement's own weight lies in the fact's answer, with at least two
-  words in common that are not names.
+  person that question names and a word that is neither a name nor a fate word, while the
+  fact keeps most of the statement's own words and at least one fairly rare one;
+- any fact: most of the statement's weight lies in the fact's answer, with two words in
+  common that are not names (or one that no other fact uses, said of two of its people);
+- a twist: one person named both by a name a later episode reveals and by another.
+
+Words about the fan ("cute", "omg") count for nothing and wishes ("I hope...") state
+nothing. Of the facts one statement tells, a later one that only repeats an earlier one is
+not the reveal ("Cheong-san survives" is told at his first survival).
 
 Knows nothing of Discord: the bot, the guard and the command line all call `detect`.
 """
