@@ -49,6 +49,7 @@ from bot.endpoints import use_discord_endpoints
 
 API_PREFIX = "/api/v10"
 _GATEWAY_PATHS = ("/gateway", "/resume-gateway")
+_FATAL_CLOSE_CODES = frozenset({4004, 4010, 4011, 4012, 4013, 4014})
 EPHEMERAL = 64
 LOADING = 128
 # Flags a bot may set on a message: suppress embeds, ephemeral, silent, components v2.
@@ -393,6 +394,7 @@ class DiscordDouble:
         self._faults: list[_Fault] = []
         self._changed = asyncio.Event()
         self._resumes_at_drop = 0
+        self._fatal_close: int | None = None
         self._runner: web.AppRunner | None = None
         self._port = 0
 
@@ -701,8 +703,15 @@ class DiscordDouble:
             await self._dispatch_locked(session, event, data)
 
     async def drop_gateway(self, *, code: int | None = None) -> None:
-        """Cut all gateway connections: abort TCP (default) or close with `code`; clients RESUME."""
+        """Cut all gateway connections: abort TCP (default) or close with `code`; clients RESUME.
+
+        A code Discord never lets a client come back from (4004 authentication failed,
+        4010-4014) also ends the sessions: a RESUME or IDENTIFY after it is closed with the
+        same code, as Discord does with a revoked token.
+        """
         self._resumes_at_drop = self.resume_count
+        if code in _FATAL_CLOSE_CODES:
+            self._fatal_close = code
         for session in list(self._sessions.values()):
             async with session.lock:
                 ws, request = session.ws, session.request
@@ -1692,6 +1701,11 @@ class DiscordDouble:
                 if op == 1:
                     self.heartbeat_count += 1
                     await _send(ws, {"op": 11, "d": None, "s": None, "t": None})
+                elif op in (2, 6) and self._fatal_close is not None:
+                    # The client may see the first close as 1006 and try again; it gets the
+                    # same answer until it stops.
+                    await ws.close(code=self._fatal_close)
+                    break
                 elif op == 2:
                     session = await self._identify(ws, request, data)
                 elif op == 6:
