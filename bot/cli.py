@@ -246,15 +246,15 @@ def check_record(library: Library, message: str, progress: str, show: str | None
     from bot.core.detector import detect, show_of_message
 
     engine = library.get(show) if show else show_of_message(library, message, library.default)
+    record: dict = {"show": engine.slug if engine else _echo(show), "progress": _echo(progress)}
+    record.update(latest=None, confidence=0.0, facts=[])
     if engine is None:
-        return {
-            "status": "error",
-            "content": f"Unknown show. Known shows: {', '.join(library.shows)}.",
-        }
+        known = ", ".join(library.shows)
+        return {"status": "error", "content": f"Unknown show. Known shows: {known}.", **record}
     try:
         viewer = engine.parse_progress(progress)
     except ProgressError as error:
-        return {"status": "error", "content": str(error), "show": engine.slug}
+        return {"status": "error", "content": str(error), **record}
     found = detect(engine, message)
     safe = found.safe_for(viewer)
     where = f"up to {viewer}" if viewer.started else "who hasn't started"

@@ -214,6 +214,8 @@ def test_check_reads_the_show_from_the_message_or_the_option() -> None:
 
 def test_check_refuses_a_bad_episode_or_show() -> None:
     bad = run("check", "hello", "--progress", "S9E9", "--json")
-    assert bad.returncode == 1 and json.loads(bad.stdout)["status"] == "error"
+    record = json.loads(bad.stdout)
+    assert bad.returncode == 1 and record["status"] == "error"
+    assert set(record) == {"status", "content", "show", "progress", "latest", "confidence", "facts"}
     unknown = run("check", "hello", "--show", "no such show")
     assert unknown.returncode == 1 and "Unknown show" in unknown.stdout
