@@ -7,6 +7,8 @@ from pathlib import Path
 
 import pytest
 import yaml
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from bot.core.detector import MAX_MESSAGE_CHARS, THRESHOLD, detect, show_of_message
 from bot.core.engine import Library
@@ -21,9 +23,12 @@ MIN_CAUGHT = 0.8
 MAX_FALSE_ALARMS = 0.1
 
 
+LIBRARY = Library.load(DATA_DIR)
+
+
 @pytest.fixture(scope="module")
 def library() -> Library:
-    return Library.load(DATA_DIR)
+    return LIBRARY
 
 
 def labelled() -> list[dict]:
@@ -147,3 +152,24 @@ def test_bad_input_never_raises_and_stays_cheap(library: Library, text: str) -> 
         assert time.perf_counter() - started < 1.0
         assert all(f.confidence >= THRESHOLD for f in found.findings)
     assert len(text) <= MAX_MESSAGE_CHARS or detect(library.default, text) is not None
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    st.lists(
+        st.one_of(
+            st.text(max_size=60),
+            st.sampled_from(
+                ["||", "?", "Nam-ra", "dies", "doesn't", "she", "Papa", "Brenner", "Ms.", "\n"]
+            ),
+        ),
+        max_size=30,
+    )
+)
+def test_any_text_gets_a_detection_with_only_confident_findings(parts: list[str]) -> None:
+    text = " ".join(parts)
+    for engine in LIBRARY.shows.values():
+        found = detect(engine, text)
+        assert all(f.confidence >= THRESHOLD for f in found.findings)
+        assert found.latest is None or found.latest == max(f.fact.episode for f in found.findings)
+        assert 0.0 <= found.confidence <= 1.0

@@ -296,11 +296,13 @@ async def test_guard_hides_what_is_past_the_cap_and_leaves_the_rest(
         await double.wait_until(lambda: double.dm_messages(alice), 5, "the author's DM")
         assert "up to S1E6" in double.dm_messages(alice)[0]["content"]
 
+        junk = await double.post_message("||" * 600 + "\u202e\x00 z̷a̸l̶g̵o " * 80, author_id=alice)
         within = await double.post_message(BITE, author_id=alice)
         chatter = await double.post_message("did nam-ra survive?", author_id=alice)
         await settle(double, within)
         assert not double.is_deleted(int(within["id"]))
         assert not double.is_deleted(int(chatter["id"]))
+        assert not double.is_deleted(int(junk["id"]))  # and the guard still runs after it
         # The bot's own reposts are never checked again.
         assert all(not double.is_deleted(int(p["id"])) for p in webhook_posts(double))
 

@@ -9,10 +9,18 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.core.detector import detect, detector_for, show_of_message
-from bot.core.progress import NOT_STARTED
+from bot.core.engine import ShowEngine
+from bot.core.progress import NOT_STARTED, Progress
 from bot.core.text import escape_markdown
 from bot.errors import UserFacingError
-from bot.exts._common import SET_PROGRESS_TIP, bot_of, reply, resolve_show, stored_progress
+from bot.exts._common import (
+    SET_PROGRESS_TIP,
+    bot_of,
+    reply,
+    resolve_show,
+    stored_progress,
+    within_window,
+)
 from bot.exts._hide import CannotRepost, hide, message_text, missing_for_hiding, range_line
 
 if TYPE_CHECKING:
@@ -48,8 +56,12 @@ class Spoilers(commands.Cog):
         if not text.strip():
             await reply(interaction, NO_TEXT)
             return
-        engine = show_of_message(bot.library, text, await resolve_show(interaction, None))
-        stored = await stored_progress(interaction, engine)
+
+        async def load() -> tuple[ShowEngine, Progress | None]:
+            engine = show_of_message(bot.library, text, await resolve_show(interaction, None))
+            return engine, await stored_progress(interaction, engine)
+
+        engine, stored = await within_window(interaction, load())
         viewer = stored or NOT_STARTED
         safe = detect(engine, text).safe_for(viewer)
         # Only which way it went: never the fact, and never which later episode.
