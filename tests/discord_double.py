@@ -18,7 +18,12 @@ Typical use (give the bot `guild_ready_timeout=0.1` so on_ready does not wait 2 
         assert reply.ephemeral and reply.content == "hi"
 
 Commands the bot syncs are stored, so `send_command` types options from the synced payload and
-fills in `data.id` (and `data.guild_id` for guild-scoped commands). Leave the `run_bot` block only
+fills in `data.id` (and `data.guild_id` for guild-scoped commands). Members post and edit
+messages with `post_message` / `edit_message` (MESSAGE_CREATE / MESSAGE_UPDATE as the bot's
+intents allow),
+`send_message_command` runs a message context-menu command on one of them, and the bot's
+channel permissions (`GuildSpec.bot_permissions`, `set_bot_permissions`) gate deleting others'
+messages and webhooks, which post as any name the bot gives them. Leave the `run_bot` block only
 after waiting for what you assert on: closing the bot cuts any call it is still making.
 """
 
