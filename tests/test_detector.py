@@ -10,7 +10,13 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from bot.core.detector import MAX_MESSAGE_CHARS, THRESHOLD, detect, show_of_message
+from bot.core.detector import (
+    MAX_MESSAGE_CHARS,
+    THRESHOLD,
+    detect,
+    show_of_message,
+    shows_of_message,
+)
 from bot.core.engine import Library
 from bot.core.progress import NOT_STARTED, Progress
 from tests.helpers import DATA_DIR
@@ -129,6 +135,14 @@ def test_the_show_is_the_default_unless_the_message_names_another(library: Libra
     assert show_of_message(library, "in Stranger Things barb dies", aouad) is st
     assert show_of_message(library, "||stranger things|| barb dies", aouad) is st
     assert show_of_message(library, "All of Us Are Dead > Stranger Things", st) is st
+
+
+def test_the_default_show_is_always_checked_too(library: Library) -> None:
+    aouad, st = library.shows["all-of-us-are-dead"], library.shows["stranger-things"]
+    # "St" spells Stranger Things' short name; the message is still checked for the default.
+    assert shows_of_message(library, "in St Louis: Wu-jin doesn't make it", aouad) == [st, aouad]
+    assert shows_of_message(library, "Wu-jin doesn't make it", aouad) == [aouad]
+    assert shows_of_message(library, "AOUAD > Stranger Things", aouad) == [aouad, st]
 
 
 @pytest.mark.parametrize(

@@ -138,6 +138,15 @@ async def test_safe_for_me_reads_the_show_a_message_names(
         assert_safe(reply)
         assert reply.content.startswith("Don't read it yet")
         assert "Stranger Things" in reply.content and "/progress set" in reply.content
+        # A stray word that spells another show's short name ("St" for ST) does not hide a
+        # spoiler of the default show from a viewer who hasn't finished it.
+        await set_progress(double, "S1E5", user_id=alice)
+        stray = await double.post_message("watched it in St Louis: ||Wu-jin doesn't make it||")
+        warned = await menu(double, "Safe for me?", int(stray["id"]), alice)
+        assert (
+            warned.content.startswith("Don't read it yet")
+            and "All of Us Are Dead" in warned.content
+        )
         empty = await double.post_message("", attachments=[("cat.png", b"\x89PNG")])
         nothing = await menu(double, "Safe for me?", int(empty["id"]), alice)
         assert "no text" in nothing.content

@@ -455,9 +455,19 @@ def _titles(library: Library) -> NameMatcher:
 
 def show_of_message(library: Library, text: str, default: ShowEngine) -> ShowEngine:
     """Return the show a message is about: `default`, unless it names another show's title."""
+    return shows_of_message(library, text, default)[0]
+
+
+def shows_of_message(library: Library, text: str, default: ShowEngine) -> list[ShowEngine]:
+    """Return the shows a message may be about, the one it is about first.
+
+    That is the show it names when it names another, else `default`; `default` is always
+    among them, so a stray word that spells a title ("St Louis" and a show called "ST") never
+    lets a spoiler of the default show through.
+    """
     titles = _titles(library)
     tokens = default.full.lexicon.words(text[:MAX_MESSAGE_CHARS].replace("||", " "))
-    named = [m.entity for m in titles.find(tokens, fuzzy=False)]
+    named = list(dict.fromkeys(m.entity for m in titles.find(tokens, fuzzy=False)))
     if default.slug in named or not named:
-        return default
-    return library.shows[named[0]]
+        return [default, *(library.shows[s] for s in named if s != default.slug)]
+    return [*(library.shows[s] for s in named), default]

@@ -10,7 +10,7 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot.core.detector import detect, show_of_message
+from bot.core.detector import detect, shows_of_message
 from bot.core.engine import ShowEngine
 from bot.core.progress import NOT_STARTED, Progress, ProgressError
 from bot.core.text import escape_markdown
@@ -148,11 +148,13 @@ class GuardCommands(
         if not text.strip():
             return
         guarded = bot.library.shows.get(guard.show, bot.library.default)
-        engine = show_of_message(bot.library, text, guarded)
-        # The cap is for the guarded show; another show may not be spoiled here at all.
-        cap = guard.cap if engine is guarded else NOT_STARTED
-        found = detect(engine, text)
-        if not found.past(cap):
+        for engine in shows_of_message(bot.library, text, guarded):
+            # The cap is for the guarded show; another show may not be spoiled here at all.
+            cap = guard.cap if engine is guarded else NOT_STARTED
+            found = detect(engine, text)
+            if found.past(cap):
+                break
+        else:
             return
         me = message.guild.me
         missing = missing_for_hiding(channel.permissions_for(me))  # type: ignore[union-attr]

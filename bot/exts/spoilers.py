@@ -8,7 +8,7 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot.core.detector import detect, detector_for, show_of_message
+from bot.core.detector import detect, detector_for, shows_of_message
 from bot.core.engine import ShowEngine
 from bot.core.progress import NOT_STARTED, Progress
 from bot.core.text import escape_markdown
@@ -57,17 +57,25 @@ class Spoilers(commands.Cog):
             await reply(interaction, NO_TEXT)
             return
 
-        async def load() -> tuple[ShowEngine, Progress | None]:
-            engine = show_of_message(bot.library, text, await resolve_show(interaction, None))
-            return engine, await stored_progress(interaction, engine)
+        async def load() -> list[tuple[ShowEngine, Progress | None]]:
+            default = await resolve_show(interaction, None)
+            engines = shows_of_message(bot.library, text, default)
+            return [(engine, await stored_progress(interaction, engine)) for engine in engines]
 
-        engine, stored = await within_window(interaction, load())
+        shows = await within_window(interaction, load())
+        # Unsafe if it spoils any show it may be about; named for the one it spoils, else the
+        # one it is about.
+        unsafe = [
+            (engine, stored)
+            for engine, stored in shows
+            if not detect(engine, text).safe_for(stored or NOT_STARTED)
+        ]
+        engine, stored = (unsafe or shows)[0]
         viewer = stored or NOT_STARTED
-        safe = detect(engine, text).safe_for(viewer)
         # Only which way it went: never the fact, and never which later episode.
         where = f"up to {viewer}" if viewer.started else "who hasn't started"
         title = escape_markdown(engine.show.title)
-        lines = [SAFE if safe else NOT_SAFE, f"-# Checked for a viewer {where} of {title}."]
+        lines = [NOT_SAFE if unsafe else SAFE, f"-# Checked for a viewer {where} of {title}."]
         if stored is None:
             lines.append(SET_PROGRESS_TIP)
         await reply(interaction, "\n".join(lines))
@@ -91,8 +99,11 @@ class Spoilers(commands.Cog):
         await interaction.response.defer(ephemeral=True, thinking=True)
         bot = bot_of(interaction)
         text = message_text(message)
-        engine = show_of_message(bot.library, text, await resolve_show(interaction, None))
-        found = detect(engine, text)
+        candidates = shows_of_message(bot.library, text, await resolve_show(interaction, None))
+        # The range line names the first show it spoils (the one it is about first), if any.
+        found_in = [(engine, detect(engine, text)) for engine in candidates]
+        spoiling = [pair for pair in found_in if pair[1].latest is not None]
+        engine, found = (spoiling or found_in)[0]
         line = range_line(engine, found).removeprefix("-# ")
         why = f"a moderator marked it ({line[0].lower()}{line[1:]})."
         try:
