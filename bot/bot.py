@@ -25,6 +25,8 @@ discord.VoiceClient.warn_dave = False
 
 EXTENSIONS = (
     "bot.exts.progress",
+    "bot.exts.spoilers",
+    "bot.exts.guard",
     "bot.exts.ask",
     "bot.exts.character",
     "bot.exts.recap",
@@ -32,6 +34,17 @@ EXTENSIONS = (
     "bot.exts.server",
     "bot.exts.help",
 )
+
+
+def intents_for(settings: Settings) -> discord.Intents:
+    """Return the gateway intents: only guilds, unless the operator turned the guard on."""
+    # Slash and message commands need no privileged intent: no message content, no members.
+    intents = discord.Intents(guilds=True)
+    if settings.message_content_intent:
+        # The channel guard reads new messages as they are posted.
+        intents.guild_messages = True
+        intents.message_content = True
+    return intents
 
 
 class SpoilerBot(commands.AutoShardedBot):
@@ -50,8 +63,7 @@ class SpoilerBot(commands.AutoShardedBot):
             command_prefix=commands.when_mentioned,
             help_command=None,
             tree_cls=SpoilerTree,
-            # Slash commands need no privileged intents: no message content, no member list.
-            intents=discord.Intents(guilds=True),
+            intents=intents_for(settings),
             allowed_mentions=discord.AllowedMentions.none(),
             shard_count=settings.shard_count,
             shard_ids=settings.shard_ids,

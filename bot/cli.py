@@ -62,6 +62,12 @@ def build_parser() -> argparse.ArgumentParser:
     ask.add_argument("--json", action="store_true", help="print one JSON object")
     ask.add_argument("--jsonl", action="store_true", help="read JSON lines from stdin")
 
+    check = commands.add_parser("check", help="say whether a message is safe for a viewer")
+    check.add_argument("message", help="the message's text")
+    check.add_argument("--progress", default="none", help="how far the viewer has watched (S1E7)")
+    check.add_argument("--show", help="show slug or title (default: the one the message names)")
+    check.add_argument("--json", action="store_true", help="print one JSON object")
+
     commands.add_parser("chat", help="try the bot offline in the terminal")
     validate = commands.add_parser("validate", help="check show files and print every error")
     validate.add_argument("path", nargs="?", type=Path)
@@ -97,6 +103,8 @@ def main(argv: list[str] | None = None) -> int:
         return run_benchmarks(data, facts=args.facts, questions=args.questions)
     if args.command == "ask":
         return ask_command(library, args)
+    if args.command == "check":
+        return check_command(library, args)
     if args.command == "chat":
         from bot.chat import Chat
 
@@ -274,6 +282,57 @@ def _progress_argument(values: list[str]) -> str | dict[str, str]:
         raise ValueError("Give --progress once as S1E7, or as SHOW=EPISODE for each show.")
     pairs = [value.split("=", 1) for value in values]
     return {show.strip(): episode.strip() for show, episode in pairs}
+
+
+def check_record(library: Library, message: str, progress: str, show: str | None) -> dict:
+    """Say whether a message is safe for a viewer, with the facts it reveals (for tools)."""
+    from bot.core.detector import detect, show_of_message
+
+    engine = library.get(show) if show else show_of_message(library, message, library.default)
+    record: dict = {"show": engine.slug if engine else _echo(show), "progress": _echo(progress)}
+    record.update(latest=None, confidence=0.0, facts=[])
+    if engine is None:
+        known = ", ".join(library.shows)
+        return {"status": "error", "content": f"Unknown show. Known shows: {known}.", **record}
+    try:
+        viewer = engine.parse_progress(progress)
+    except ProgressError as error:
+        return {"status": "error", "content": str(error), **record}
+    found = detect(engine, message)
+    safe = found.safe_for(viewer)
+    where = f"up to {viewer}" if viewer.started else "who hasn't started"
+    content = (
+        f"Safe to read for a viewer {where}."
+        if safe
+        else f"Not safe for a viewer {where}: it reveals something from after their episode."
+    )
+    return {
+        "status": "safe" if safe else "spoiler",
+        "content": content,
+        "show": engine.slug,
+        "progress": viewer.label(),
+        "latest": found.latest.label() if found.latest else None,
+        "confidence": round(found.confidence, 3),
+        "facts": [
+            {
+                "id": f.fact.id,
+                "episode": f.fact.episode.label(),
+                "confidence": round(f.confidence, 3),
+            }
+            for f in found.findings
+        ],
+    }
+
+
+def check_command(library: Library, args: argparse.Namespace) -> int:
+    record = check_record(library, args.message, args.progress, args.show)
+    out = sys.stdout.buffer
+    if args.json:
+        write_record(record, out)
+    else:
+        out.write(record["content"].encode("utf-8", "replace") + b"\n")
+    out.flush()
+    return 1 if record["status"] == "error" else 0
 
 
 def answer_lines(library: Library, lines: Iterable[bytes]) -> Iterator[dict]:

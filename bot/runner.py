@@ -112,8 +112,10 @@ GATEWAY_CLOSES = {
     4012: "Discord closed the connection (4012, invalid API version): DISCORD_GATEWAY_URL "
     "points at a server that does not speak Discord's API v10.",
     4013: "Discord closed the connection (4013, invalid intents): this is a bug; please report it.",
-    4014: "Discord closed the connection (4014, disallowed intents): this bot needs no "
-    "privileged intents; please report it.",
+    4014: "Discord closed the connection (4014, disallowed intents): MESSAGE_CONTENT_INTENT is "
+    "on but the Message Content intent is not enabled for this bot. Enable it in the developer "
+    "portal (Bot > Privileged Gateway Intents; a verified bot needs Discord's approval), or set "
+    "MESSAGE_CONTENT_INTENT=false: without it the bot asks for no privileged intent.",
 }
 
 

@@ -31,6 +31,10 @@ class Settings(BaseSettings):
     discord_gateway_url: str | None = None
     ask_cooldown_seconds: float = Field(default=3.0, ge=0)
     ask_cooldown_rate: int = Field(default=5, ge=1)
+    # The channel guard reads every new message, which needs the privileged Message Content
+    # intent: enabled in the developer portal, and for a verified bot (100+ servers) granted
+    # by Discord on application. Off, the bot runs with no privileged intent at all.
+    message_content_intent: bool = False
 
     @field_validator("discord_token", mode="before")
     @classmethod

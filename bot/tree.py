@@ -19,6 +19,14 @@ DATABASE_DOWN = (
 )
 
 
+# Permission names as Discord's client shows them.
+_LABELS = {
+    "manage_guild": "Manage Server",
+    "manage_messages": "Manage Messages",
+    "manage_webhooks": "Manage Webhooks",
+}
+
+
 def message_for(error: app_commands.AppCommandError) -> str:
     """Return the friendly text for a failed command; never includes show facts."""
     original = getattr(error, "original", None)
@@ -29,7 +37,12 @@ def message_for(error: app_commands.AppCommandError) -> str:
     if isinstance(error, app_commands.CommandOnCooldown):
         return f"Easy there: try again in {error.retry_after:.0f} seconds."
     if isinstance(error, app_commands.MissingPermissions):
-        return "You need the Manage Server permission to change the bot's server settings."
+        if error.missing_permissions == ["manage_guild"]:
+            return "You need the Manage Server permission to change the bot's server settings."
+        names = " and ".join(
+            _LABELS.get(p, p.replace("_", " ").title()) for p in error.missing_permissions
+        )
+        return f"You need the {names} permission to do that."
     if isinstance(error, app_commands.NoPrivateMessage):
         return "That command only works in a server."
     if isinstance(error, app_commands.TransformerError):

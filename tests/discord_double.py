@@ -18,7 +18,12 @@ Typical use (give the bot `guild_ready_timeout=0.1` so on_ready does not wait 2 
         assert reply.ephemeral and reply.content == "hi"
 
 Commands the bot syncs are stored, so `send_command` types options from the synced payload and
-fills in `data.id` (and `data.guild_id` for guild-scoped commands). Leave the `run_bot` block only
+fills in `data.id` (and `data.guild_id` for guild-scoped commands). Members post and edit
+messages with `post_message` / `edit_message` (MESSAGE_CREATE / MESSAGE_UPDATE as the bot's
+intents allow),
+`send_message_command` runs a message context-menu command on one of them, and the bot's
+channel permissions (`GuildSpec.bot_permissions`, `set_bot_permissions`) gate deleting others'
+messages and webhooks, which post as any name the bot gives them. Leave the `run_bot` block only
 after waiting for what you assert on: closing the bot cuts any call it is still making.
 """
 
@@ -49,6 +54,7 @@ from bot.endpoints import use_discord_endpoints
 
 API_PREFIX = "/api/v10"
 _GATEWAY_PATHS = ("/gateway", "/resume-gateway")
+_FATAL_CLOSE_CODES = frozenset({4004, 4010, 4011, 4012, 4013, 4014})
 EPHEMERAL = 64
 LOADING = 128
 # Flags a bot may set on a message: suppress embeds, ephemeral, silent, components v2.
@@ -67,6 +73,11 @@ EVERYONE_PERMISSIONS = discord.Permissions(
 ).value
 BOT_PERMISSIONS = EVERYONE_PERMISSIONS | discord.Permissions(send_messages_in_threads=True).value
 MODERATOR_PERMISSIONS = discord.Permissions(manage_messages=True, manage_guild=True).value
+MANAGE_MESSAGES = discord.Permissions(manage_messages=True).value
+MANAGE_WEBHOOKS = discord.Permissions(manage_webhooks=True).value
+# Gateway intents the double honours for MESSAGE_CREATE.
+GUILD_MESSAGES_INTENT = 1 << 9
+MESSAGE_CONTENT_INTENT = 1 << 15
 _ALL_PERMISSIONS = discord.Permissions.all().value
 _ADMINISTRATOR = discord.Permissions(administrator=True).value
 _MENTION_RE = re.compile(r"<@(!|&)?(\d+)>")
@@ -125,6 +136,7 @@ class GuildSpec:
     )
     members: list[MemberSpec] = field(default_factory=list)
     everyone_permissions: int = EVERYONE_PERMISSIONS
+    bot_permissions: int = BOT_PERMISSIONS
 
 
 @dataclass
@@ -375,6 +387,9 @@ class DiscordDouble:
 
         self._command_ids: dict[tuple[int | None, str, int], int] = {}
         self._messages: dict[int, _StoredMessage] = {}
+        self._webhooks: dict[int, dict[str, Any]] = {}
+        self._files: dict[str, bytes] = {}
+        self._webhook_avatars: dict[int, str | None] = {}
         self._dm_channels: dict[int, dict[str, Any]] = {}
         self._by_id: dict[int, InteractionRecord] = {}
         self._by_token: dict[str, InteractionRecord] = {}
@@ -384,6 +399,7 @@ class DiscordDouble:
         self._faults: list[_Fault] = []
         self._changed = asyncio.Event()
         self._resumes_at_drop = 0
+        self._fatal_close: int | None = None
         self._runner: web.AppRunner | None = None
         self._port = 0
 
@@ -394,6 +410,7 @@ class DiscordDouble:
         app = web.Application(middlewares=[self._middleware])
         for path in _GATEWAY_PATHS:
             app.router.add_get(path, self._gateway)
+        app.router.add_get("/attachments/{att_id}/{filename}", self._attachment_file)
         for method, path, handler in self._routes():
             app.router.add_route(method, API_PREFIX + path, handler)
         app.router.add_route("*", "/{tail:.*}", self._unknown)
@@ -508,9 +525,11 @@ class DiscordDouble:
         _add_member(self.guild(guild_id), user_id, roles, nick)
         return user_id
 
-    def synced_command(self, name: str, guild_id: int | None = None) -> dict[str, Any] | None:
-        """The stored payload of a synced command: guild scope first (if given), then global."""
-        return self._find_command(name, guild_id)[0]
+    def synced_command(
+        self, name: str, guild_id: int | None = None, *, ctype: int = 1
+    ) -> dict[str, Any] | None:
+        """A synced command (type 1 slash, 2 user, 3 message): guild scope first, then global."""
+        return self._find_command(name, guild_id, ctype)[0]
 
     @property
     def sync_count(self) -> int:
@@ -527,6 +546,131 @@ class DiscordDouble:
             and m.payload["channel_id"] == cid
             and not m.payload["flags"] & EPHEMERAL
         ]
+
+    def message(self, message_id: int) -> dict[str, Any] | None:
+        """A stored message's payload, deleted or not (check `is_deleted`)."""
+        stored = self._messages.get(message_id)
+        return None if stored is None else stored.payload
+
+    def is_deleted(self, message_id: int) -> bool:
+        return self._messages[message_id].deleted
+
+    def message_allowed_mentions(self, message_id: int) -> dict[str, Any] | None:
+        """The allowed_mentions the sender gave for a message (None: none were given)."""
+        return self._messages[message_id].allowed_mentions
+
+    def webhook_avatar_url(self, message_id: int) -> str | None:
+        """The avatar_url a webhook message was sent with."""
+        return self._webhook_avatars.get(message_id)
+
+    def attachment_bytes(self, attachment: dict[str, Any]) -> bytes:
+        """The bytes behind an attachment the double stored."""
+        return self._files[attachment["id"]]
+
+    def dm_messages(self, user_id: int) -> list[dict[str, Any]]:
+        """Messages the bot sent to a user's DM channel, oldest first."""
+        channel = self._dm_channels.get(user_id)
+        return self.channel_messages(int(channel["id"])) if channel else []
+
+    def webhooks(self, channel_id: int | None = None) -> list[dict[str, Any]]:
+        """Webhooks created in a channel (default: the first)."""
+        cid = str(channel_id or self.channel_id)
+        return [w for w in self._webhooks.values() if w["channel_id"] == cid]
+
+    def set_bot_permissions(self, permissions: int, guild_id: int | None = None) -> None:
+        """Change what the bot's own role allows (takes effect for the next REST call)."""
+        guild = self.guild(guild_id)
+        role = next(r for r in guild.roles.values() if r.get("tags", {}).get("bot_id"))
+        role["permissions"] = str(permissions)
+
+    async def post_message(
+        self,
+        content: str,
+        *,
+        author_id: int | None = None,
+        channel_id: int | None = None,
+        attachments: list[tuple[str, bytes]] | None = None,
+    ) -> dict[str, Any]:
+        """A member posts a message; MESSAGE_CREATE goes out as Discord sends it for the intents.
+
+        The bot gets the event only with the GUILD_MESSAGES intent, and the text, attachments and
+        embeds only with MESSAGE_CONTENT too (Discord blanks them otherwise).
+        """
+        author_id = author_id or self.user_id
+        cid = channel_id or self.channel_id
+        guild = next(g for g in self.guilds if cid in g.channels)
+        if author_id not in guild.members:
+            self.add_member(author_id, guild_id=guild.id)
+        files = [self._store_file(name, data) for name, data in attachments or []]
+        payload = self._new_message(str(cid), {"content": content}, files, mtype=0)
+        payload.update(
+            author=self.users[author_id],
+            guild_id=str(guild.id),
+            member=self._member_payload(guild, author_id, with_user=False),
+        )
+        await self._message_event("MESSAGE_CREATE", guild, payload)
+        return payload
+
+    async def edit_message(self, message_id: int, content: str) -> dict[str, Any]:
+        """A member edits their message; MESSAGE_UPDATE (the whole message) as the intents allow."""
+        stored = self._messages[message_id]
+        stored.payload["content"] = content
+        stored.payload["edited_timestamp"] = _now_iso()
+        self._apply_mentions(stored)
+        cid = int(stored.payload["channel_id"])
+        guild = next(g for g in self.guilds if cid in g.channels)
+        await self._message_event("MESSAGE_UPDATE", guild, stored.payload)
+        return stored.payload
+
+    async def _message_event(self, event: str, guild: GuildState, payload: dict[str, Any]) -> None:
+        shard_id = (guild.id >> 22) % self._shard_count()
+        session = self._sessions.get(shard_id)
+        if session is not None and session.intents & GUILD_MESSAGES_INTENT:
+            data = dict(payload)
+            if not session.intents & MESSAGE_CONTENT_INTENT:
+                data.update(content="", attachments=[], embeds=[], components=[])
+            await self.dispatch(event, data, shard_id=shard_id)
+
+    async def send_message_command(
+        self,
+        name: str,
+        message_id: int,
+        *,
+        user_id: int | None = None,
+        member_permissions: str | int | None = None,
+        locale: str = "en-US",
+    ) -> InteractionRecord:
+        """Dispatch a message context-menu command (type 2, data.type 3) on a stored message.
+
+        As on Discord the target arrives whole in `data.resolved.messages`, content included,
+        whatever the bot's intents.
+        """
+        message = self._messages[message_id].payload
+        cid = int(message["channel_id"])
+        guild = next((g for g in self.guilds if cid in g.channels), None)
+        cmd, scope = self._find_command(name, guild.id if guild else None, 3)
+        data: dict[str, Any] = {
+            "id": cmd["id"] if cmd else str(snowflake()),
+            "name": name,
+            "type": 3,
+            "target_id": message["id"],
+            "resolved": {"messages": {message["id"]: message}},
+        }
+        if scope is not None:
+            data["guild_id"] = str(scope)
+        return await self._send_interaction(
+            2, data, user_id, guild, cid, member_permissions, locale
+        )
+
+    def _store_file(self, filename: str, data: bytes, content_type: str = "") -> dict[str, Any]:
+        """Keep an uploaded file so its attachment URL serves it back, as Discord's CDN does."""
+        att_id = str(snowflake())
+        self._files[att_id] = data
+        info = {"size": len(data), "content_type": content_type or "application/octet-stream"}
+        attachment = _attachment(att_id, filename, info)
+        url = f"http://127.0.0.1:{self._port}/attachments/{att_id}/{filename}"
+        attachment.update(url=url, proxy_url=url)
+        return attachment
 
     def requests_to(self, method: str, path_glob: str) -> list[RecordedRequest]:
         """Recorded requests matching a method ("*": any) and a path glob like "/interactions/*"."""
@@ -564,8 +708,15 @@ class DiscordDouble:
             await self._dispatch_locked(session, event, data)
 
     async def drop_gateway(self, *, code: int | None = None) -> None:
-        """Cut all gateway connections: abort TCP (default) or close with `code`; clients RESUME."""
+        """Cut all gateway connections: abort TCP (default) or close with `code`; clients RESUME.
+
+        A code Discord never lets a client come back from (4004 authentication failed,
+        4010-4014) also ends the sessions: a RESUME or IDENTIFY after it is closed with the
+        same code, as Discord does with a revoked token.
+        """
         self._resumes_at_drop = self.resume_count
+        if code in _FATAL_CLOSE_CODES:
+            self._fatal_close = code
         for session in list(self._sessions.values()):
             async with session.lock:
                 ws, request = session.ws, session.request
@@ -740,11 +891,11 @@ class DiscordDouble:
         )
 
     def _find_command(
-        self, name: str, guild_id: int | None
+        self, name: str, guild_id: int | None, ctype: int = 1
     ) -> tuple[dict[str, Any] | None, int | None]:
         for scope in ([guild_id] if guild_id is not None else []) + [None]:
             for cmd in self.commands.get(scope, []):
-                if cmd["name"] == name and cmd.get("type", 1) == 1:
+                if cmd["name"] == name and cmd.get("type", 1) == ctype:
                     return cmd, scope
         return None, None
 
@@ -940,7 +1091,7 @@ class DiscordDouble:
             roles[rid] = _role(rid, role.name, role.permissions, position)
         bot_role = snowflake()
         roles[bot_role] = _role(
-            bot_role, self.bot_name, BOT_PERMISSIONS, len(roles), bot_id=self.bot_user_id
+            bot_role, self.bot_name, spec.bot_permissions, len(roles), bot_id=self.bot_user_id
         )
         channels = {}
         for position, name in enumerate(spec.channels):
@@ -1163,6 +1314,8 @@ class DiscordDouble:
             ("GET", "/channels/{channel_id}", self._get_channel),
             ("POST", "/channels/{channel_id}/messages", self._post_channel_message),
             ("POST", "/channels/{channel_id}/typing", self._typing),
+            ("GET", "/channels/{channel_id}/webhooks", self._channel_webhooks),
+            ("POST", "/channels/{channel_id}/webhooks", self._channel_webhooks),
             *[(m, channel_message, self._channel_message) for m in ("GET", "PATCH", "DELETE")],
         ]
 
@@ -1170,10 +1323,11 @@ class DiscordDouble:
     async def _middleware(
         self, request: web.Request, handler: Callable[[web.Request], Any]
     ) -> web.StreamResponse:
-        if request.path in _GATEWAY_PATHS:
+        if request.path in _GATEWAY_PATHS or request.path.startswith("/attachments/"):
             return await handler(request)
         arrived = time.monotonic()
-        body, files = await _read_body(request)
+        body, uploads = await _read_body(request)
+        files = [self._store_file(f["filename"], f["data"], f["content_type"]) for f in uploads]
         path = request.path.removeprefix(API_PREFIX) or "/"
         record = RecordedRequest(request.method, path, dict(request.query), body, arrived)
         self.requests.append(record)
@@ -1351,6 +1505,9 @@ class DiscordDouble:
         return record
 
     async def _followup(self, request: web.Request) -> web.Response:
+        hook = self._webhooks.get(int(request.match_info["app_id"]))
+        if hook is not None:
+            return await self._execute_webhook(request, hook)
         record = self._webhook_record(request)
         if record is None:
             return _error(404, 10015, "Unknown Webhook")
@@ -1403,6 +1560,77 @@ class DiscordDouble:
         record.events.append(ReplyEvent("edit", data, at, mid))
         return _json(stored.payload)
 
+    def _bot_can(self, channel_id: int, permission: int) -> bool:
+        guild = next((g for g in self.guilds if channel_id in g.channels), None)
+        if guild is None:
+            return False
+        perms = self._permissions(guild, self.bot_user_id)
+        return perms & permission == permission
+
+    async def _channel_webhooks(self, request: web.Request) -> web.Response:
+        channel = self._channel(int(request.match_info["channel_id"]))
+        if channel is None or "guild_id" not in channel:
+            return _error(404, 10003, "Unknown Channel")
+        if not self._bot_can(int(channel["id"]), MANAGE_WEBHOOKS):
+            return _error(403, 50013, "Missing Permissions")
+        if request.method == "GET":
+            return _json(self.webhooks(int(channel["id"])))
+        body = request[_RECORD].json or {}
+        name = str(body.get("name") or "")
+        if not 1 <= len(name) <= 80 or "clyde" in name.lower() or "discord" in name.lower():
+            return _error(400, 50035, "Invalid Form Body: name: invalid webhook name")
+        hook_id = snowflake()
+        hook = {
+            "id": str(hook_id),
+            "type": 1,
+            "guild_id": channel["guild_id"],
+            "channel_id": channel["id"],
+            "user": self.users[self.bot_user_id],
+            "name": name,
+            "avatar": None,
+            "token": secrets.token_urlsafe(48),
+            "application_id": str(self.application_id),
+        }
+        self._webhooks[hook_id] = hook
+        return _json(hook)
+
+    async def _execute_webhook(self, request: web.Request, hook: dict[str, Any]) -> web.Response:
+        if request.match_info["token"] != hook["token"]:
+            return _error(401, 50027, "Invalid Webhook Token")
+        data, files = request[_RECORD].json or {}, request[_FILES]
+        problem = _message_problem(data, files)
+        if problem is not None:
+            return _error(400, *problem)
+        username = data.get("username") or hook["name"]
+        if not 1 <= len(username) <= 80:
+            return _error(400, 50035, "Invalid Form Body: username: Must be 1-80 in length.")
+        data = {**data, "flags": int(data.get("flags") or 0) & ~EPHEMERAL}
+        message = self._new_message(hook["channel_id"], data, files, mtype=0)
+        message.update(
+            author={
+                "id": hook["id"],
+                "username": username,
+                "avatar": None,
+                "discriminator": "0000",
+                "public_flags": 0,
+                "bot": True,
+            },
+            webhook_id=hook["id"],
+            guild_id=hook["guild_id"],
+        )
+        # Discord turns avatar_url into a cached avatar hash; the double keeps the URL asked for.
+        self._webhook_avatars[int(message["id"])] = data.get("avatar_url")
+        self._notify()
+        if request.query.get("wait", "").lower() in ("1", "true"):
+            return _json(message)
+        return web.Response(status=204)
+
+    async def _attachment_file(self, request: web.Request) -> web.Response:
+        data = self._files.get(request.match_info["att_id"])
+        if data is None:
+            return web.Response(status=404)
+        return web.Response(body=data, content_type="application/octet-stream")
+
     async def _create_dm(self, request: web.Request) -> web.Response:
         user_id = int((request[_RECORD].json or {})["recipient_id"])
         self._ensure_user(user_id)
@@ -1437,7 +1665,11 @@ class DiscordDouble:
         if request.method == "GET":
             return _json(stored.payload)
         if request.method == "DELETE":
+            own = stored.payload["author"]["id"] == str(self.bot_user_id)
+            if not own and not self._bot_can(int(stored.payload["channel_id"]), MANAGE_MESSAGES):
+                return _error(403, 50013, "Missing Permissions")
             stored.deleted = True
+            self._notify()
             return web.Response(status=204)
         data = request[_RECORD].json or {}
         problem = _message_problem(data, request[_FILES], partial=True)
@@ -1474,6 +1706,11 @@ class DiscordDouble:
                 if op == 1:
                     self.heartbeat_count += 1
                     await _send(ws, {"op": 11, "d": None, "s": None, "t": None})
+                elif op in (2, 6) and self._fatal_close is not None:
+                    # The client may see the first close as 1006 and try again; it gets the
+                    # same answer until it stops.
+                    await ws.close(code=self._fatal_close)
+                    break
                 elif op == 2:
                     session = await self._identify(ws, request, data)
                 elif op == 6:
@@ -1702,11 +1939,7 @@ async def _read_body(request: web.Request) -> tuple[Any, list[dict[str, Any]]]:
         form = await request.post()
         body = json.loads(str(form["payload_json"])) if "payload_json" in form else None
         files = [
-            _attachment(
-                str(snowflake()),
-                v.filename,
-                {"size": len(v.file.read()), "content_type": v.content_type},
-            )
+            {"filename": v.filename, "data": v.file.read(), "content_type": v.content_type}
             for v in form.values()
             if isinstance(v, web.FileField)
         ]

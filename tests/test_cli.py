@@ -302,3 +302,35 @@ def test_progress_by_show_must_be_well_formed() -> None:
         assert record["status"] == "error" and "an object of them by show" in record["content"]
     mixed = run("ask", "x", "--progress", "S1E2", "--progress", "ST=S1E3")
     assert mixed.returncode == 2 and "SHOW=EPISODE" in mixed.stderr
+
+
+def test_check_says_a_spoiler_is_not_safe_and_lists_what_it_found() -> None:
+    result = run("check", "||Nam-ra throws Gwi-nam off the roof||", "--progress", "S1E7", "--json")
+    assert result.returncode == 0, result.stderr
+    record = json.loads(result.stdout)
+    assert record["status"] == "spoiler" and record["latest"] == "S1E9"
+    assert record["show"] == "all-of-us-are-dead" and record["progress"] == "S1E7"
+    assert {"id": "nam-ra-throws-gwi-nam", "episode": "S1E9"}.items() <= record["facts"][0].items()
+    assert "S1E9" not in record["content"]  # the text for people never says which episode
+
+    seen = run("check", "Nam-ra throws Gwi-nam off the roof", "--progress", "S1E9")
+    assert seen.returncode == 0 and seen.stdout.startswith("Safe to read"), seen.stdout
+
+
+def test_check_reads_the_show_from_the_message_or_the_option() -> None:
+    named = run("check", "Stranger Things: barb dies", "--progress", "S1E2", "--json")
+    record = json.loads(named.stdout)
+    assert record["show"] == "stranger-things" and record["status"] == "spoiler"
+    chosen = run("check", "barb dies", "--progress", "finished", "--show", "stranger-things")
+    assert chosen.returncode == 0 and chosen.stdout.startswith("Safe to read")
+    question = run("check", "does barb die?", "--progress", "none", "--show", "stranger-things")
+    assert question.stdout.startswith("Safe to read"), question.stdout
+
+
+def test_check_refuses_a_bad_episode_or_show() -> None:
+    bad = run("check", "hello", "--progress", "S9E9", "--json")
+    record = json.loads(bad.stdout)
+    assert bad.returncode == 1 and record["status"] == "error"
+    assert set(record) == {"status", "content", "show", "progress", "latest", "confidence", "facts"}
+    unknown = run("check", "hello", "--show", "no such show")
+    assert unknown.returncode == 1 and "Unknown show" in unknown.stdout

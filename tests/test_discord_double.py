@@ -11,7 +11,13 @@ import pytest
 from discord import app_commands
 from discord.ext import commands
 
-from tests.discord_double import EPHEMERAL, DiscordDouble
+from tests.discord_double import (
+    BOT_PERMISSIONS,
+    EPHEMERAL,
+    MANAGE_MESSAGES,
+    MANAGE_WEBHOOKS,
+    DiscordDouble,
+)
 
 SHOWS = ["Kingdom", "Kingdom: Ashin of the North", "All of Us Are Dead", "Sweet Home"]
 
@@ -269,3 +275,95 @@ async def test_command_in_a_dm(double: DiscordDouble, bot: DoubleTestBot) -> Non
     assert (await record.wait_reply(timeout=3)).content == "psst"
     assert record.payload["context"] == 1 and "guild_id" not in record.payload
     assert record.payload["channel"]["type"] == 1
+
+
+class Listener(commands.Bot):
+    """A bot that keeps every message event it gets."""
+
+    def __init__(self, intents: discord.Intents) -> None:
+        super().__init__(
+            command_prefix=commands.when_mentioned,
+            intents=intents,
+            allowed_mentions=discord.AllowedMentions.none(),
+            guild_ready_timeout=0.1,
+        )
+        self.seen: list[discord.Message] = []
+        self.arrived = asyncio.Event()
+
+    async def on_message(self, message: discord.Message) -> None:
+        self.seen.append(message)
+        self.arrived.set()
+
+
+@pytest.mark.parametrize(
+    ("intents", "content"),
+    [
+        (discord.Intents(guilds=True, guild_messages=True, message_content=True), "hi ||there||"),
+        (discord.Intents(guilds=True, guild_messages=True), ""),
+    ],
+    ids=["with-content", "without-content"],
+)
+async def test_members_messages_arrive_as_the_intents_allow(
+    double: DiscordDouble, intents: discord.Intents, content: str
+) -> None:
+    async with double.run_bot(Listener(intents), timeout=5) as client:
+        posted = await double.post_message("hi ||there||", attachments=[("a.txt", b"abc")])
+        await asyncio.wait_for(client.arrived.wait(), 3)
+        [message] = client.seen
+        assert message.id == int(posted["id"]) and message.content == content
+        assert len(message.attachments) == (1 if content else 0)
+        if content:
+            assert await message.attachments[0].read() == b"abc"
+    async with double.run_bot(Listener(discord.Intents(guilds=True)), timeout=5) as client:
+        await double.post_message("unseen")
+        await asyncio.sleep(0.1)
+        assert client.seen == []  # no GUILD_MESSAGES intent, no event
+
+
+async def test_deleting_and_webhooks_need_the_bots_permissions(double: DiscordDouble) -> None:
+    async with double.run_bot(Listener(discord.Intents(guilds=True)), timeout=5) as client:
+        channel = client.get_channel(double.channel_id)
+        assert isinstance(channel, discord.TextChannel)
+        posted = await double.post_message("delete me")
+        message = channel.get_partial_message(int(posted["id"]))
+        with pytest.raises(discord.Forbidden):
+            await message.delete()
+        with pytest.raises(discord.Forbidden):
+            await channel.create_webhook(name="hook")
+        assert not double.is_deleted(int(posted["id"]))
+
+        double.set_bot_permissions(BOT_PERMISSIONS | MANAGE_MESSAGES | MANAGE_WEBHOOKS)
+        await message.delete()
+        assert double.is_deleted(int(posted["id"]))
+        hook = await channel.create_webhook(name="hook")
+        assert [h.id for h in await channel.webhooks()] == [hook.id]
+        sent = await hook.send(
+            "as someone", username="Someone", avatar_url="https://example.invalid/a.png", wait=True
+        )
+        assert sent.author.name == "Someone" and sent.webhook_id == hook.id
+        assert double.webhook_avatar_url(sent.id) == "https://example.invalid/a.png"
+        assert [m["content"] for m in double.channel_messages()] == ["as someone"]
+
+
+async def test_message_commands_carry_their_target(double: DiscordDouble) -> None:
+    got: list[discord.Message] = []
+
+    class MenuBot(Listener):
+        async def setup_hook(self) -> None:
+            @app_commands.context_menu(name="Look")
+            async def look(interaction: discord.Interaction, message: discord.Message) -> None:
+                got.append(message)
+                await interaction.response.send_message("seen", ephemeral=True)
+
+            self.tree.add_command(look)
+            await self.tree.sync()
+
+    async with double.run_bot(MenuBot(discord.Intents(guilds=True)), timeout=5):
+        await double.wait_for_sync(1, timeout=5)
+        assert double.synced_command("Look", ctype=3) is not None
+        posted = await double.post_message("read ||me||")
+        record = await double.send_message_command("Look", int(posted["id"]))
+        assert (await record.wait_reply(timeout=3)).content == "seen"
+        [message] = got
+        assert message.content == "read ||me||"  # no intent needed for the target
+        assert record.payload["data"]["target_id"] == posted["id"]

@@ -23,7 +23,9 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from bot.core.progress import Progress
 from bot.db import (
     UNCHANGED,
+    CachedStorage,
     DatabaseUnavailable,
+    Guard,
     GuildConfig,
     Storage,
     create_engine,
@@ -34,7 +36,7 @@ from bot.db.migrate import alembic_config, current_revision, head_revision
 from bot.db.models import ViewerProgress
 
 PG_URL = os.environ.get("TEST_DATABASE_URL", "postgresql+asyncpg://postgres@127.0.0.1:5432/test")
-TABLES = {"viewer_progress", "guild_settings", "command_sync", "alembic_version"}
+TABLES = {"viewer_progress", "guild_settings", "channel_guards", "command_sync", "alembic_version"}
 
 # A failed PostgreSQL probe is remembered so later tests skip without waiting again.
 _pg_unreachable: list[str] = []
@@ -369,3 +371,23 @@ async def test_storage_works_as_context_manager(backend: Backend) -> None:
         await storage.set_progress(1, "show", Progress(1, 1))
         async with storage.engine.connect() as connection:
             assert (await connection.execute(text("SELECT 1"))).scalar() == 1
+
+
+# --- channel guards -------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("cls", [Storage, CachedStorage], ids=["storage", "cached"])
+async def test_guards_are_set_replaced_and_cleared(backend: Backend, cls: type[Storage]) -> None:
+    storage = await cls.open(backend.url, **backend.options)
+    try:
+        assert await storage.get_guard(7) is None
+        await storage.set_guard(Guard(7, 70, "show-a", Progress(1, 6)))
+        assert await storage.get_guard(7) == Guard(7, 70, "show-a", Progress(1, 6))
+        await storage.set_guard(Guard(7, 70, "show-b", Progress(0, 0)))  # "no spoilers at all"
+        assert await storage.get_guard(7) == Guard(7, 70, "show-b", Progress(0, 0))
+        assert await storage.get_guard(8) is None
+        assert await storage.clear_guard(7) == 1
+        assert await storage.get_guard(7) is None
+        assert await storage.clear_guard(7) == 0
+    finally:
+        await storage.close()

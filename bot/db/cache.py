@@ -9,7 +9,7 @@ from typing import Any, Literal, Self
 
 from bot.core.progress import Progress
 from bot.db.listener import ProgressListener
-from bot.db.storage import UNCHANGED, GuildConfig, Storage, _Unchanged
+from bot.db.storage import UNCHANGED, Guard, GuildConfig, Storage, _Unchanged
 
 _MISSING = object()
 
@@ -53,10 +53,11 @@ class _LRU:
 
 
 class CachedStorage(Storage):
-    """Read-through cache of progress and guild settings.
+    """Read-through cache of progress, guild settings and channel guards.
 
     Discord sends all of a guild's interactions to the shard that owns the guild, so its
-    settings are only ever written through this process, and are cached write-through.
+    settings and its channels' guards (read for every new message in a guarded channel)
+    are only ever written through this process, and are cached write-through.
     A user's progress may be written through any shard, and a stale progress could show a
     viewer more than they have seen; `progress_cache` says how it is kept fresh:
 
@@ -81,6 +82,7 @@ class CachedStorage(Storage):
             raise ValueError("a shared progress cache needs PostgreSQL notifications")
         self._progress = _LRU(cache_size)
         self._guilds = _LRU(cache_size)
+        self._guards = _LRU(cache_size)
         # Bumped by every write and every notification: a read that overlapped one must not
         # cache what it saw, which may be older than the change.
         self._writes = 0
@@ -219,3 +221,29 @@ class CachedStorage(Storage):
         self._writes += 1
         self._guilds.put(guild_id, config)
         return config
+
+    async def get_guard(self, channel_id: int) -> Guard | None:
+        cached = self._guards.get(channel_id)
+        if cached is not _MISSING:
+            return cached
+        writes = self._writes
+        guard = await super().get_guard(channel_id)
+        if writes == self._writes:
+            self._guards.put(channel_id, guard)  # None too: most channels are not guarded
+        return guard
+
+    async def set_guard(self, guard: Guard) -> None:
+        self._writes += 1
+        self._guards.pop(guard.channel_id)
+        await super().set_guard(guard)
+        self._writes += 1
+        self._guards.put(guard.channel_id, guard)
+
+    async def clear_guard(self, channel_id: int) -> int:
+        self._writes += 1
+        self._guards.pop(channel_id)
+        try:
+            return await super().clear_guard(channel_id)
+        finally:
+            self._writes += 1
+            self._guards.put(channel_id, None)

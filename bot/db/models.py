@@ -1,4 +1,4 @@
-"""Database tables: viewer progress, per-guild settings and command-sync digests."""
+"""Database tables: viewer progress, per-guild settings, channel guards, command-sync digests."""
 
 from __future__ import annotations
 
@@ -82,6 +82,21 @@ class GuildSettings(Base):
     guild_id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
     public_answers: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     default_show: Mapped[str | None] = mapped_column(String(SLUG_LENGTH))
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+
+class ChannelGuard(Base):
+    """A channel whose new messages may reveal a show only up to a cap (0, 0: nothing at all)."""
+
+    __tablename__ = "channel_guards"
+    __table_args__ = (CheckConstraint("season >= 0 AND episode >= 0", name="not_negative"),)
+
+    channel_id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    # Kept so a server's guards can be listed, and removed with the server's settings.
+    guild_id: Mapped[int] = mapped_column(BigInteger, index=True)
+    show: Mapped[str] = mapped_column(String(SLUG_LENGTH))
+    season: Mapped[int] = mapped_column(Integer)
+    episode: Mapped[int] = mapped_column(Integer)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
 

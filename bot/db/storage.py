@@ -18,7 +18,7 @@ from bot.core.progress import Progress
 from bot.db.engine import create_engine, make_sessionmaker, normalize_url
 from bot.db.errors import DatabaseUnavailable, describe, safe_url
 from bot.db.migrate import upgrade_database
-from bot.db.models import CommandSync, GuildSettings, ViewerProgress, utcnow
+from bot.db.models import ChannelGuard, CommandSync, GuildSettings, ViewerProgress, utcnow
 
 
 class _Unchanged(enum.Enum):
@@ -46,6 +46,16 @@ class GuildConfig:
 
     public_answers: bool = False
     default_show: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Guard:
+    """A guarded channel: new messages may reveal `show` up to `cap` (not started: nothing)."""
+
+    channel_id: int
+    guild_id: int
+    show: str
+    cap: Progress
 
 
 def _is_unavailable(error: BaseException) -> bool:
@@ -237,6 +247,42 @@ class Storage:
         async with self._transaction() as session:
             row = (await session.execute(stmt)).one()
             return GuildConfig(public_answers=row.public_answers, default_show=row.default_show)
+
+    async def get_guard(self, channel_id: int) -> Guard | None:
+        """Return the channel's guard, or None if the channel is not guarded."""
+        async with self._transaction() as session:
+            row = await session.get(ChannelGuard, channel_id)
+            if row is None:
+                return None
+            return Guard(row.channel_id, row.guild_id, row.show, Progress(row.season, row.episode))
+
+    async def set_guard(self, guard: Guard) -> None:
+        """Guard a channel, replacing any guard it had."""
+        stmt = self._insert(ChannelGuard).values(
+            channel_id=guard.channel_id,
+            guild_id=guard.guild_id,
+            show=guard.show,
+            season=guard.cap.season,
+            episode=guard.cap.episode,
+            updated_at=utcnow(),
+        )
+        stmt = stmt.on_conflict_do_update(
+            index_elements=[ChannelGuard.channel_id],
+            set_={
+                name: stmt.excluded[name]
+                for name in ("guild_id", "show", "season", "episode", "updated_at")
+            },
+        )
+        async with self._transaction() as session:
+            await session.execute(stmt)
+
+    async def clear_guard(self, channel_id: int) -> int:
+        """Stop guarding a channel; return rows deleted."""
+        async with self._transaction() as session:
+            result = await session.execute(
+                delete(ChannelGuard).where(ChannelGuard.channel_id == channel_id)
+            )
+            return result.rowcount
 
     async def get_sync_digest(self, scope: str) -> str | None:
         """Return the digest of the commands last synced to the scope, if any."""

@@ -15,7 +15,9 @@ COMMANDS = """\
 `/character` what you know of someone so far
 `/recap` summaries of the episodes you've watched
 `/progress show`, `/progress clear` see or forget your progress
-`/forget` delete everything I store about you"""
+`/forget` delete everything I store about you
+**Safe for me?** (right-click a message, Apps) whether a message is safe for your progress
+Moderators: **Hide as spoiler** on a message, and `/guard` to hide spoilers in a channel"""
 
 
 class Help(commands.Cog):

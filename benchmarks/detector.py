@@ -1,0 +1,162 @@
+"""Score and time the spoiler detector on a labelled set of messages.
+
+A labelled set is YAML: `messages: [{show, text, reveals}]`, where `reveals` is the latest
+episode a message reveals ("S1E6") or "nothing". Reported, per show and overall:
+
+- caught: spoiling messages flagged for a viewer one episode short of them (the hardest
+  viewer to protect), and over every viewer short of them;
+- false alarms: harmless messages flagged for a viewer who hasn't started (the most
+  sensitive viewer), and spoiling messages flagged for a viewer who has seen their episode;
+- cost: milliseconds per message, p50 and p99, over the labelled messages and every answer
+  and paraphrase of the real base read as messages.
+
+    .venv/bin/python benchmarks/detector.py [tests/detector/messages.yaml] [--json]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import statistics
+import sys
+import time
+from pathlib import Path
+
+import yaml
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+if str(PROJECT_ROOT) not in sys.path:  # run as a plain script
+    sys.path.insert(0, str(PROJECT_ROOT))
+
+from bot.core.detector import THRESHOLD, detect, detector_for  # noqa: E402
+from bot.core.engine import Library  # noqa: E402
+from bot.core.progress import NOT_STARTED, Progress  # noqa: E402
+
+DEFAULT_SET = PROJECT_ROOT / "tests" / "detector" / "messages.yaml"
+
+
+def parse_label(label: str) -> Progress | None:
+    if str(label).strip().lower() == "nothing":
+        return None
+    season, episode = str(label).upper().removeprefix("S").split("E")
+    return Progress(int(season), int(episode))
+
+
+def viewers_before(library: Library, slug: str, episode: Progress) -> list[Progress]:
+    counts = library.shows[slug].show.episode_counts
+    points = [NOT_STARTED] + [
+        Progress(s, e) for s in sorted(counts) for e in range(1, counts[s] + 1)
+    ]
+    return [p for p in points if p < episode]
+
+
+def score(library: Library, items: list[dict]) -> dict:
+    """Return the figures for one group of labelled messages."""
+    spoilers = hardest = pairs = pairs_caught = over = 0
+    harmless = flagged = 0
+    misses: list[str] = []
+    alarms: list[str] = []
+    for item in items:
+        engine = library.shows[item["show"]]
+        found = detect(engine, item["text"])
+        episode = parse_label(item["reveals"])
+        if episode is None:
+            harmless += 1
+            if not found.safe_for(NOT_STARTED):
+                flagged += 1
+                alarms.append(item["text"])
+            continue
+        spoilers += 1
+        before = viewers_before(library, item["show"], episode)
+        if not found.safe_for(before[-1]):
+            hardest += 1
+        else:
+            misses.append(item["text"])
+        pairs += len(before)
+        pairs_caught += sum(not found.safe_for(p) for p in before)
+        if not found.safe_for(episode):
+            over += 1
+    share = lambda part, whole: round(part / whole, 3) if whole else None  # noqa: E731
+    return {
+        "spoilers": spoilers,
+        "harmless": harmless,
+        "caught_one_short": share(hardest, spoilers),
+        "caught_every_viewer": share(pairs_caught, pairs),
+        "harmless_flagged": share(flagged, harmless),
+        "flagged_past_its_episode": share(over, spoilers),
+        "missed": misses,
+        "false_alarms": alarms,
+    }
+
+
+def cost(library: Library, items: list[dict]) -> dict:
+    """Time one uncached detection per message: labelled messages and the base's own texts."""
+    for engine in library.shows.values():
+        detector_for(engine)  # built once per show at start-up, not per message
+    texts = [(library.shows[i["show"]], i["text"]) for i in items]
+    for engine in library.shows.values():
+        for fact in engine.facts:
+            texts += [(engine, fact.answer), *((engine, q) for q in fact.questions)]
+    timings = []
+    for engine, text in texts:
+        started = time.perf_counter()
+        detect(engine, text)
+        timings.append((time.perf_counter() - started) * 1000)
+    timings.sort()
+    return {
+        "messages": len(timings),
+        "p50_ms": round(statistics.median(timings), 3),
+        "p99_ms": round(timings[int(len(timings) * 0.99) - 1], 3),
+        "max_ms": round(timings[-1], 3),
+    }
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("labelled", nargs="?", type=Path, default=DEFAULT_SET)
+    parser.add_argument("--data", type=Path, default=PROJECT_ROOT / "data" / "shows")
+    parser.add_argument("--json", action="store_true", help="print one JSON object")
+    args = parser.parse_args(argv)
+    library = Library.load(args.data)
+    items = yaml.safe_load(args.labelled.read_text(encoding="utf-8"))["messages"]
+    unknown = sorted({i["show"] for i in items} - set(library.shows))
+    if unknown:
+        print(f"Unknown shows in {args.labelled}: {', '.join(unknown)}", file=sys.stderr)
+        return 2
+    report = {
+        "threshold": THRESHOLD,
+        "overall": score(library, items),
+        "shows": {
+            slug: score(library, [i for i in items if i["show"] == slug])
+            for slug in library.shows
+            if any(i["show"] == slug for i in items)
+        },
+        "cost": cost(library, items),
+    }
+    if args.json:
+        print(json.dumps(report, indent=2, ensure_ascii=False))
+        return 0
+    print(f"Detector on {args.labelled} (threshold {THRESHOLD})")
+    for name, figures in [("overall", report["overall"]), *report["shows"].items()]:
+        print(
+            f"  {name}: {figures['spoilers']} spoilers, {figures['harmless']} harmless; "
+            f"caught one episode short {figures['caught_one_short']}, "
+            f"for every viewer short {figures['caught_every_viewer']}; "
+            f"harmless flagged {figures['harmless_flagged']}, "
+            f"spoilers flagged past their episode {figures['flagged_past_its_episode']}"
+        )
+    overall = report["overall"]
+    for text in overall["missed"]:
+        print(f"    missed: {text}")
+    for text in overall["false_alarms"]:
+        print(f"    false alarm: {text}")
+    c = report["cost"]
+    print(
+        f"  cost over {c['messages']} messages: p50 {c['p50_ms']} ms, p99 {c['p99_ms']} ms, "
+        f"max {c['max_ms']} ms"
+    )
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
