@@ -136,11 +136,17 @@ class Detection:
 
     show: str
     findings: tuple[Finding, ...] = ()
+    # The latest episode a statement names ("Cheong-san dies in ep 11"): a message that
+    # reveals something and dates it reveals it from that episode at least.
+    named: Progress | None = None
 
     @property
     def latest(self) -> Progress | None:
         """Return the latest episode the message reveals something from, if any."""
-        return self.findings[0].fact.episode if self.findings else None
+        if not self.findings:
+            return None
+        found = self.findings[0].fact.episode
+        return max(found, self.named) if self.named else found
 
     @property
     def confidence(self) -> float:
@@ -290,6 +296,7 @@ class SpoilerDetector:
         """Return what a message reveals: confident findings, latest episode first."""
         best: dict[str, Finding] = {}
         previous: frozenset[str] = frozenset()
+        named: Progress | None = None
         read = 0
         for sentence in sentences(text):
             tokens = self.view.lexicon.words(sentence)
@@ -303,12 +310,19 @@ class SpoilerDetector:
             read += 1
             if read > MAX_STATEMENTS:
                 break
+            episodes = [Progress(s, e) for s, e in query.episodes if s and e]
+            if episodes and self._within_show(max(episodes)):
+                named = max([named, *episodes]) if named else max(episodes)
             for finding in self._statement(sentence, query.terms, entities):
                 known = best.get(finding.fact.id)
                 if known is None or finding.confidence > known.confidence:
                     best[finding.fact.id] = finding
         findings = sorted(best.values(), key=lambda f: (f.fact.episode, f.confidence), reverse=True)
-        return Detection(self.engine.slug, tuple(findings))
+        return Detection(self.engine.slug, tuple(findings), named)
+
+    def _within_show(self, episode: Progress) -> bool:
+        counts = self.engine.show.episode_counts
+        return 1 <= episode.episode <= counts.get(episode.season, 0)
 
     def _statement(
         self, sentence: str, raw_terms: dict[str, float], entities: frozenset[str]
