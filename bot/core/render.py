@@ -14,7 +14,7 @@ MESSAGE_LIMIT = 2000
 ECHO_LIMIT = 300
 # Shown to every viewer who hasn't finished, whether or not more is to come: saying it only
 # when later episodes hold more would itself tell them that something happens.
-AS_OF_NOTE = "Answered as of your episode; later episodes may change the picture."
+AS_OF_NOTE = "Answered as of your episode; later episodes may add to this."
 UNKNOWN_REPLY = "I don't know that one: nothing in my notes on this show answers it."
 # The same words whether or not a later episode answers: any difference would tell.
 NOT_YET_REPLY = (
