@@ -391,6 +391,11 @@ class ShowEngine:
         self._views: dict[Progress, ShowView] = {}
 
     @property
+    def points(self) -> list[Progress]:
+        """Every progress point a viewer of the show can be at."""
+        return [point for point, _ in self._cuts]
+
+    @property
     def full(self) -> ShowView:
         """The view of the whole base: for viewers who finished, and for reveal."""
         return self._view_at(len(self._cuts) - 1)
