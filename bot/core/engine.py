@@ -22,6 +22,7 @@ from bot.core.routing import Route, ShowNames, route
 from bot.core.schema import Character, EpisodeRecap, Fact, ShowFile, ShowInfo
 from bot.core.smalltalk import Chatter, chatter_in
 from bot.core.text import (
+    INTENT_NEEDS,
     INTENTS,
     KIND_CUES,
     PERSON_NOUNS,
@@ -185,7 +186,12 @@ class ShowView:
             focused.terms.update({f"@{e}": 1.0 for e in focused.entities})
             ranked, matches = self._matches(focused)
             query = focused if matches else query
-        intents = cued(self.lexicon.words(question), INTENTS)
+        tokens = self.lexicon.words(question)
+        intents = frozenset(
+            i
+            for i in cued(tokens, INTENTS)
+            if i not in INTENT_NEEDS or INTENT_NEEDS[i] & set(tokens)
+        )
         if "arc" in intents and len(query.entities) == 1:
             # "Her whole arc": the timeline, dated, as /character gives it.
             arc = self.timeline(next(iter(query.entities)))
@@ -229,7 +235,7 @@ class ShowView:
         The clause is matched against the facts; the person the best fact is about, other than
         the people the clause names, is the one described.
         """
-        found = describe_person(self.lexicon.words(question))
+        found = describe_person(self.lexicon.words(question), self.lexicon.concept_of)
         if found is None:
             return query
         clause, rest = found
@@ -559,22 +565,41 @@ def kinds_of(fact: Fact, lexicon: Lexicon) -> frozenset[str]:
     return kinds | {"count"} if any(t.isdigit() for t in tokens) else kinds
 
 
-def describe_person(tokens: list[str]) -> tuple[list[str], list[str]] | None:
+def describe_person(
+    tokens: list[str], concept_of: dict[str, str] | None = None
+) -> tuple[list[str], list[str]] | None:
     """Split "the guy who wouldn't open the door, what happened to him" into its clause
     ("wouldn't open the door") and the rest ("what happened to him"), if it has one."""
+    concept_of = concept_of or {}
     for position in range(1, len(tokens) - 2):
         if tokens[position] in PERSON_NOUNS and tokens[position + 1] in ("who", "that"):
-            start = (
-                position - 1 if position and tokens[position - 1] in ("the", "that") else position
+            # The description starts at its article: "the funny guy who ...".
+            start = next(
+                (
+                    i
+                    for i in range(position - 1, max(-1, position - 4), -1)
+                    if tokens[i] in _ARTICLES
+                ),
+                position,
             )
             clause = tokens[position + 2 :]
-            # The clause runs to the question's own words ("what happened to him").
-            end = next((i for i, t in enumerate(clause) if i and t in _CLAUSE_ENDS), len(clause))
+            # The clause runs to the question's own words ("what happened to him", "ok at
+            # the end").
+            end = next(
+                (
+                    i
+                    for i, t in enumerate(clause)
+                    if i and (t in _CLAUSE_ENDS or concept_of.get(t) == FATE_CONCEPT)
+                ),
+                len(clause),
+            )
             return clause[:end], [*tokens[:start], *clause[end:]]
     return None
 
 
+_ARTICLES = frozenset({"the", "that", "this", "a", "an"})
 _CLAUSE_ENDS = frozenset({"what", "whatever", "how", "is", "did", "does", "was", "where", "why"})
+FATE_CONCEPT = "~fate"
 
 
 @contextmanager

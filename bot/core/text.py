@@ -57,6 +57,9 @@ RELATION_WORDS: dict[str, list[str]] = {
 INTENTS: dict[str, list[tuple[str, ...]]] = {
     intent: [tuple(cue) for cue in cues] for intent, cues in _EN["intents"].items()
 }
+INTENT_NEEDS: dict[str, frozenset[str]] = {
+    intent: frozenset(words) for intent, words in _EN.get("intent_needs", {}).items()
+}
 KIND_CUES: dict[str, list[tuple[str, ...]]] = {
     kind: [tuple(cue) for cue in cues] for kind, cues in _EN["kind_cues"].items()
 }
