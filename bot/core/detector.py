@@ -338,10 +338,10 @@ class SpoilerDetector:
         sense_terms = {t for t in words if t in _FATE_TERMS or t in self._states}
         if senses:  # fate: the person and a fate word of the same sense
             for entity in entities:
-                for fact in self._fates.get(entity, ()):
-                    if senses & fact.senses:
-                        told = frozenset({f"@{entity}", *sense_terms}) | (terms & fact.answer)
-                        found.append((Finding(fact.fact, FATE_CONFIDENCE, "fate"), told))
+                for fate in self._fates.get(entity, ()):
+                    if senses & fate.senses:
+                        told = frozenset({f"@{entity}", *sense_terms}) | (terms & fate.answer)
+                        found.append((Finding(fate.fact, FATE_CONFIDENCE, "fate"), told))
         query = Query({t: 1.0 for t in terms}, entities)
         total = sum(self._weight(t) for t in words)
         for match in self.view.index.search(query, limit=_CANDIDATES):
@@ -422,7 +422,7 @@ class SpoilerDetector:
         self, fact: _FactTerms, terms: set[str]
     ) -> tuple[float, frozenset[str]]:
         """Return the best share of a paraphrase's weight the statement covers, and its terms."""
-        best, matched = 0.0, frozenset()
+        best, matched = 0.0, frozenset[str]()
         for paraphrase in fact.paraphrases:
             people = {t for t in paraphrase if t.startswith("@")}
             if not paraphrase or not people <= terms:

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 from rapidfuzz import fuzz
 
@@ -167,7 +168,7 @@ class ShowView:
         """Work out the answer from this view's facts, all of which the viewer may see."""
         question = question[:MAX_QUESTION_CHARS]
 
-        def result(status: Status, **kwargs: object) -> Answer:
+        def result(status: Status, **kwargs: Any) -> Answer:
             return Answer(status, self.show, progress, revealed=reveal, **kwargs)
 
         if chatter := chatter_in(question):  # decided by the words alone, never by facts

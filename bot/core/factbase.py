@@ -8,7 +8,7 @@ from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TypeVar
+from typing import Any, TypeVar
 
 import yaml
 from pydantic import BaseModel, ValidationError
@@ -94,7 +94,7 @@ def read_show_file(path: Path) -> ShowFile:
     return show_file
 
 
-def _merge_vocabulary(raw: dict, path: Path) -> None:
+def _merge_vocabulary(raw: dict[str, Any], path: Path) -> None:
     """Put a show folder's vocabulary file where the schema expects it: show.vocabulary."""
     where = str(path)
     try:
@@ -111,7 +111,7 @@ def _merge_vocabulary(raw: dict, path: Path) -> None:
     show["vocabulary"] = vocabulary
 
 
-def _parsed_parts(raw: dict) -> tuple[ShowFile | None, frozenset[str]]:
+def _parsed_parts(raw: dict[str, Any]) -> tuple[ShowFile | None, frozenset[str]]:
     """Return the items of a file that pass the schema, and the ids of characters that don't."""
     # No rule can run without the show's seasons: None when they can't be read.
     show_raw = raw.get("show")
@@ -133,12 +133,12 @@ def _parsed_parts(raw: dict) -> tuple[ShowFile | None, frozenset[str]]:
     return partial, frozenset(str(ident) for ident in unparsed)
 
 
-def _items(raw: dict, key: str) -> list:
+def _items(raw: dict[str, Any], key: str) -> list[Any]:
     items = raw.get(key)
     return items if isinstance(items, list) else []
 
 
-def _valid_items(model: type[M], items: list) -> list[M]:
+def _valid_items(model: type[M], items: list[Any]) -> list[M]:
     valid = []
     for item in items:
         with contextlib.suppress(ValidationError):  # already reported by the schema check
@@ -146,14 +146,14 @@ def _valid_items(model: type[M], items: list) -> list[M]:
     return valid
 
 
-def _schema_issues(where: str, raw: dict, error: ValidationError) -> Iterator[Issue]:
+def _schema_issues(where: str, raw: dict[str, Any], error: ValidationError) -> Iterator[Issue]:
     for detail in error.errors():
         loc = list(detail["loc"])
         label = _describe_location(raw, loc)
         yield Issue(where, label, detail["msg"])
 
 
-def _describe_location(raw: dict, loc: list) -> str:
+def _describe_location(raw: dict[str, Any], loc: list[Any]) -> str:
     """Turn a pydantic location into "fact 'some-id' field answer" where an id is known."""
     if len(loc) >= 2 and loc[0] in ("facts", "characters") and isinstance(loc[1], int):
         items = raw.get(loc[0]) or []

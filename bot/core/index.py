@@ -10,7 +10,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from itertools import chain, islice
 from operator import itemgetter, mul
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 from rapidfuzz import fuzz, process
 
@@ -361,7 +361,7 @@ class FactIndex:
         if not terms:
             return []
         # Terms with the same postings (a stem and the concept only it has) count as one.
-        merged: dict[int, list] = {}
+        merged: dict[int, list[Any]] = {}
         for term, weight, postings in terms:
             group = merged.setdefault(id(postings), [postings, 0.0, self._max_weight[term]])
             group[1] += weight

@@ -8,6 +8,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from functools import lru_cache
 from importlib.resources import files
+from typing import Any
 
 import snowballstemmer
 import yaml
@@ -25,8 +26,11 @@ _ORDINAL_SUFFIX = re.compile(r"(?<=\d)(?:st|nd|rd|th)$")
 _WORD = re.compile(r"[0-9a-z\u00c0-\u024f\u3130-\u318f\uac00-\ud7a3]+")
 
 
-def _load(name: str) -> dict:
-    return yaml.safe_load(files("bot.core.lang").joinpath(name).read_text(encoding="utf-8"))
+def _load(name: str) -> dict[str, Any]:
+    data: dict[str, Any] = yaml.safe_load(
+        files("bot.core.lang").joinpath(name).read_text(encoding="utf-8")
+    )
+    return data
 
 
 _EN = _load("en.yaml")
