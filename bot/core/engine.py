@@ -55,7 +55,7 @@ MAX_FACTS = 3
 INTENT_BOOST = 1.25
 ANSWER_KINDS = frozenset({"reason", "quote", "time", "count"})
 # Words that make a question about two people one about them together.
-TOGETHER = frozenset({"~romance", "~friend"})
+TOGETHER = frozenset({"~romance", "~friend", "~together"})
 # Question words that ask for an event ("how did X die"), not for where X stands.
 EVENT_WORDS = frozenset({"~how", "~why"})
 # How well a relative clause must match a fact to say whom it describes.
