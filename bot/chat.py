@@ -96,7 +96,7 @@ class Chat:
 
     def ask(self, question: str, *, reveal: bool) -> str:
         if not question:
-            return "Ask a question, for example: /ask who is the class president"
+            return "Ask a question in plain words, for example: /ask who survives?"
         # A question that names another show (or people met only there) is about that show.
         route = self.library.route(question, self.progress, default=self.engine)
         if route.engine is None:

@@ -237,6 +237,16 @@ def _error_record(message: str, request: dict, engine: ShowEngine | None = None)
     }
 
 
+def print_record(record: dict, out: BinaryIO, *, as_json: bool) -> int:
+    """Print one record, as JSON or as its content alone; the exit status it calls for."""
+    if as_json:
+        write_record(record, out)
+    else:
+        out.write(record["content"].encode("utf-8", "replace") + b"\n")
+    out.flush()
+    return 1 if record["status"] == "error" else 0
+
+
 def write_record(record: dict, out: BinaryIO) -> None:
     """Write one record as a line of UTF-8 JSON, whatever the terminal's encoding."""
     # "replace" is a last guard: records hold no lone surrogates, and one must never stop
@@ -266,12 +276,7 @@ def ask_command(library: Library, args: argparse.Namespace) -> int:
         "show": args.show,
     }
     record = answer_record(library, {k: v for k, v in request.items() if v is not None})
-    if args.json:
-        write_record(record, out)
-    else:
-        out.write(record["content"].encode("utf-8", "replace") + b"\n")
-    out.flush()
-    return 1 if record["status"] == "error" else 0
+    return print_record(record, out, as_json=args.json)
 
 
 def _progress_argument(values: list[str]) -> str | dict[str, str]:
@@ -326,13 +331,7 @@ def check_record(library: Library, message: str, progress: str, show: str | None
 
 def check_command(library: Library, args: argparse.Namespace) -> int:
     record = check_record(library, args.message, args.progress, args.show)
-    out = sys.stdout.buffer
-    if args.json:
-        write_record(record, out)
-    else:
-        out.write(record["content"].encode("utf-8", "replace") + b"\n")
-    out.flush()
-    return 1 if record["status"] == "error" else 0
+    return print_record(record, sys.stdout.buffer, as_json=args.json)
 
 
 def answer_lines(library: Library, lines: Iterable[bytes]) -> Iterator[dict]:

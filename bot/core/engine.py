@@ -145,11 +145,15 @@ class ShowView:
             vocabulary=vocabulary,
             single_season=next(iter(seasons)) if len(seasons) == 1 else None,
         )
-        kinds = {} if kinds is None else kinds  # a fact's kind is its own, at every point
+        # A kind depends only on the fact's own words, so views share the work; keyed by the
+        # words, not the id, since a derived profile reads differently once a twist is out.
+        shared = {} if kinds is None else kinds
+        self._kinds: dict[str, frozenset[str]] = {}
         for fact in self.facts:
-            if fact.id not in kinds:
-                kinds[fact.id] = kinds_of(fact, self.lexicon)
-        self._kinds = kinds
+            key = f"{fact.kind}|{fact.answer}"
+            if key not in shared:
+                shared[key] = kinds_of(fact, self.lexicon)
+            self._kinds[fact.id] = shared[key]
         self._fates: dict[str, list[Fact]] = {}
         for fact in self.facts:
             if "fate" in fact.topics:
