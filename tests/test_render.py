@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot.core.engine import Answer, Library, ShowEngine, Status
+from bot.core.engine import Library, ShowEngine
 from bot.core.progress import Progress
 from bot.core.render import (
     AS_OF_NOTE,
@@ -12,6 +12,7 @@ from bot.core.render import (
     render_answer,
     spoiler,
 )
+from bot.core.results import Answer, Status
 from bot.core.schema import Fact, ShowFile
 from tests.helpers import DATA_DIR, mini_show, split_spoilers
 

@@ -6,8 +6,6 @@ import gc
 import re
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
-from dataclasses import dataclass, field
-from enum import StrEnum
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -19,9 +17,10 @@ from bot.core.factbase import read_library
 from bot.core.index import SHOW_ENTITY, FactIndex, Match, Query
 from bot.core.names import NameMatcher
 from bot.core.progress import Progress, last_episode, parse_progress, valid_range
+from bot.core.results import Answer, CharacterView, RecapView, Status
 from bot.core.routing import Route, ShowNames, route
-from bot.core.schema import Character, EpisodeRecap, Fact, ShowFile, ShowInfo
-from bot.core.smalltalk import Chatter, chatter_in
+from bot.core.schema import Character, Fact, ShowFile
+from bot.core.smalltalk import chatter_in
 from bot.core.text import (
     INTENT_NEEDS,
     INTENTS,
@@ -65,47 +64,6 @@ DESCRIPTION_THRESHOLD = 0.5
 DUPLICATE_SHARE = 0.7
 MAX_FATES = 6  # people whose fate one question can ask after
 MAX_CHOICES = 25
-
-
-class Status(StrEnum):
-    ANSWERED = "answered"
-    # Nothing the viewer may be told answers it; for a viewer who hasn't finished, the reply
-    # reads the same whether or not a later episode would.
-    UNKNOWN = "unknown"
-    CHATTER = "chatter"  # thanks, greetings, reactions: a friendly reply, never facts
-
-
-@dataclass(frozen=True, slots=True)
-class Answer:
-    """What the core found for one question, already gated by the viewer's progress."""
-
-    status: Status
-    show: ShowInfo
-    progress: Progress
-    facts: tuple[Fact, ...] = ()
-    revealed: bool = False
-    suggestions: tuple[str, ...] = ()
-    # "When does X die?": each fact is shown with the episode that reveals it.
-    dated: bool = False
-    chatter: Chatter | None = None
-
-
-@dataclass(frozen=True, slots=True)
-class CharacterView:
-    """What a viewer knows of one character as of their progress."""
-
-    character: Character
-    show: ShowInfo
-    progress: Progress
-    timeline: tuple[Fact, ...]
-
-
-@dataclass(frozen=True, slots=True)
-class RecapView:
-    show: ShowInfo
-    progress: Progress
-    recaps: tuple[EpisodeRecap, ...] = field(default_factory=tuple)
-    locked: bool = False  # the episode asked for is past the viewer's progress
 
 
 class ShowView:

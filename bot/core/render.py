@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from bot.core.engine import Answer, CharacterView, RecapView, Status
 from bot.core.progress import Progress, last_episode
+from bot.core.results import Answer, CharacterView, RecapView, Status
 from bot.core.schema import Fact, ShowInfo
 from bot.core.smalltalk import chatter_reply
 from bot.core.text import Lexicon, escape_markdown
