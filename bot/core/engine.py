@@ -14,19 +14,32 @@ from rapidfuzz import fuzz
 
 from bot.core.cut import as_known, cut_show, progress_points
 from bot.core.factbase import read_library
-from bot.core.index import SHOW_ENTITY, FactIndex, Match, Query
+from bot.core.index import FactIndex, Match, Query
 from bot.core.names import NameMatcher
 from bot.core.progress import Progress, last_episode, parse_progress, valid_range
 from bot.core.results import Answer, CharacterView, RecapView, Status
 from bot.core.routing import Route, ShowNames, route
 from bot.core.schema import Character, Fact, ShowFile
 from bot.core.smalltalk import chatter_in
+from bot.core.terms import (
+    FATE,
+    FRIEND,
+    HOW,
+    QUESTION_WORDS,
+    ROMANCE,
+    SHOW_ENTITY,
+    TOGETHER,
+    WHY,
+    entity_term,
+    episode_term_of,
+    is_entity,
+    is_word,
+)
 from bot.core.text import (
     INTENT_NEEDS,
     INTENTS,
     KIND_CUES,
     PERSON_NOUNS,
-    QUESTION_WORDS,
     RELATION_WORDS,
     Lexicon,
     cued,
@@ -54,9 +67,9 @@ MAX_FACTS = 3
 INTENT_BOOST = 1.25
 ANSWER_KINDS = frozenset({"reason", "quote", "time", "count"})
 # Words that make a question about two people one about them together.
-TOGETHER = frozenset({"~romance", "~friend", "~together"})
+TOGETHER_WORDS = frozenset({ROMANCE, FRIEND, TOGETHER})
 # Question words that ask for an event ("how did X die"), not for where X stands.
-EVENT_WORDS = frozenset({"~how", "~why"})
+EVENT_WORDS = frozenset({HOW, WHY})
 # How well a relative clause must match a fact to say whom it describes.
 DESCRIPTION_THRESHOLD = 0.5
 # A card whose words are mostly another card's says the same thing ("X: a student at ..."
@@ -146,7 +159,7 @@ class ShowView:
             # keeping the people the whole message is about ("... will he make it?").
             focused = self._analyse(focus, progress)
             focused.entities |= query.entities
-            focused.terms.update({f"@{e}": 1.0 for e in focused.entities})
+            focused.terms.update({entity_term(e): 1.0 for e in focused.entities})
             ranked, matches = self._matches(focused)
             query = focused if matches else query
         tokens = self.lexicon.words(question)
@@ -164,7 +177,7 @@ class ShowView:
         matches = self._prefer_kind(matches, intents)
         floor = CLOSE_RATIO * matches[0].score if matches else 0.0
         chosen = [m.fact for m in matches if m.score >= floor][:MAX_FACTS]
-        together = len(query.entities) > 1 and bool(TOGETHER & query.terms.keys())
+        together = len(query.entities) > 1 and bool(TOGETHER_WORDS & query.terms.keys())
         if together:
             # "Are Nam-ra and Su-hyeok a thing?" is about the two of them, not each alone.
             chosen = [m.fact for m in matches if query.entities <= set(m.fact.about)][:MAX_FACTS]
@@ -212,13 +225,13 @@ class ShowView:
             return query
         resolved = self._analyse(" ".join(rest), progress)
         resolved.entities = resolved.entities | {people[0]}
-        resolved.terms[f"@{people[0]}"] = 1.0
+        resolved.terms[entity_term(people[0])] = 1.0
         return resolved
 
     def _analyse(self, text: str, progress: Progress) -> Query:
         query = self.index.analyse(text)
         if query.last_watched and progress.started:  # "last episode": the viewer's own
-            query.terms[f"~{progress.label().lower()}"] = 1.0
+            query.terms[episode_term_of(progress)] = 1.0
         return query
 
     def _matches(self, query: Query) -> tuple[list[Match], list[Match]]:
@@ -294,7 +307,7 @@ class ShowView:
     def _content(self, text: str) -> set[str]:
         """Return what a card says beyond whom it names: its words' stems."""
         terms = self.index.analyse(text, fuzzy=False).terms
-        return {t for t in terms if t[0] not in "~@"} or {text}
+        return {t for t in terms if is_word(t)} or {text}
 
     def _suggestions(self, ranked: list[Match]) -> tuple[str, ...]:
         picks: dict[frozenset[str], str] = {}  # by meaning: "who is On-jo" = "who is Nam On-jo"
@@ -516,7 +529,7 @@ def focused_question(text: str) -> str | None:
 
 def content_terms(query: Query) -> set[str]:
     """Return what a question asks beyond whom it names and its question words."""
-    return {t for t in query.terms if t[0] != "@" and t not in QUESTION_WORDS}
+    return {t for t in query.terms if not is_entity(t) and t not in QUESTION_WORDS}
 
 
 def kinds_of(fact: Fact, lexicon: Lexicon) -> frozenset[str]:
@@ -552,7 +565,7 @@ def describe_person(
                 (
                     i
                     for i, t in enumerate(clause)
-                    if i and (t in _CLAUSE_ENDS or concept_of.get(t) == FATE_CONCEPT)
+                    if i and (t in _CLAUSE_ENDS or concept_of.get(t) == FATE)
                 ),
                 len(clause),
             )
@@ -562,7 +575,6 @@ def describe_person(
 
 _ARTICLES = frozenset({"the", "that", "this", "a", "an"})
 _CLAUSE_ENDS = frozenset({"what", "whatever", "how", "is", "did", "does", "was", "where", "why"})
-FATE_CONCEPT = "~fate"
 
 
 @contextmanager
