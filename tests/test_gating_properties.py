@@ -7,7 +7,8 @@ from functools import cache
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from bot.core.engine import Library, ShowEngine
+from bot.core.engine import ShowEngine
+from bot.core.library import Library
 from bot.core.progress import Progress
 from bot.core.render import MESSAGE_LIMIT, render_answer
 from bot.core.results import Answer, Status

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from bot.core.engine import Library, ShowEngine
+from bot.core.engine import ShowEngine
+from bot.core.library import Library
 from bot.core.progress import NOT_STARTED, Progress
 from bot.core.render import render_answer
 from bot.core.results import Status

@@ -8,7 +8,8 @@ import pytest
 import yaml
 
 from bot.core import terms
-from bot.core.engine import Library, ShowEngine, ShowView
+from bot.core.engine import ShowEngine, ShowView
+from bot.core.library import Library
 from bot.core.progress import Progress
 from bot.core.terms import TermKind, kind_of
 from bot.core.text import Lexicon

@@ -31,8 +31,9 @@ from collections import Counter
 from dataclasses import dataclass
 from functools import lru_cache
 
-from bot.core.engine import Library, ShowEngine, ShowView
+from bot.core.engine import ShowEngine, ShowView
 from bot.core.index import Query
+from bot.core.library import Library
 from bot.core.names import NameMatcher
 from bot.core.progress import Progress
 from bot.core.schema import Fact

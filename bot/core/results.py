@@ -9,6 +9,9 @@ from bot.core.progress import Progress
 from bot.core.schema import Character, EpisodeRecap, Fact, ShowInfo
 from bot.core.smalltalk import Chatter
 
+# The most choices one autocomplete reply holds (Discord's limit).
+MAX_CHOICES = 25
+
 
 class Status(StrEnum):
     ANSWERED = "answered"
