@@ -38,7 +38,7 @@ from discord import app_commands  # noqa: E402
 from sqlalchemy import text  # noqa: E402
 
 from bot.bot import SpoilerBot  # noqa: E402
-from bot.core.engine import Library  # noqa: E402
+from bot.core.library import Library  # noqa: E402
 from bot.core.progress import Progress  # noqa: E402
 from bot.db import CachedStorage, ProgressCache, create_engine  # noqa: E402
 from bot.settings import Settings  # noqa: E402

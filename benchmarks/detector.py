@@ -29,7 +29,7 @@ if str(PROJECT_ROOT) not in sys.path:  # run as a plain script
     sys.path.insert(0, str(PROJECT_ROOT))
 
 from bot.core.detector import THRESHOLD, detect, detector_for  # noqa: E402
-from bot.core.engine import Library  # noqa: E402
+from bot.core.library import Library  # noqa: E402
 from bot.core.progress import NOT_STARTED, Progress  # noqa: E402
 
 DEFAULT_SET = PROJECT_ROOT / "tests" / "detector" / "messages.yaml"

@@ -10,8 +10,9 @@ import statistics
 import time
 from pathlib import Path
 
-from bot.core.engine import Library, ShowEngine
+from bot.core.engine import ShowEngine
 from bot.core.factbase import validate
+from bot.core.library import Library
 from bot.core.progress import Progress
 from bot.core.schema import ShowFile
 from bot.core.text import remembering_texts

@@ -10,7 +10,7 @@ from typing import Any
 import discord
 from discord.ext import commands
 
-from bot.core.engine import Library
+from bot.core.library import Library
 from bot.db import Storage
 from bot.settings import Settings
 from bot.startup import tune_collector

@@ -6,7 +6,8 @@ import sys
 from collections.abc import Callable
 from typing import TextIO
 
-from bot.core.engine import Library, ShowEngine
+from bot.core.engine import ShowEngine
+from bot.core.library import Library
 from bot.core.progress import NOT_STARTED, Progress, ProgressError
 from bot.core.render import (
     progress_line,

@@ -13,8 +13,9 @@ from typing import Annotated, BinaryIO
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, ValidationError
 
-from bot.core.engine import Library, ShowEngine, UnknownShowError
+from bot.core.engine import ShowEngine
 from bot.core.factbase import FactBaseError, read_library
+from bot.core.library import Library, UnknownShowError
 from bot.core.progress import NOT_STARTED, Progress, ProgressError
 from bot.core.render import render_answer, render_which_show
 from bot.core.text import escape_markdown, plural

@@ -11,8 +11,8 @@ import sys
 from pathlib import Path
 from typing import TextIO
 
-from bot.core.engine import Library, UnknownShowError
 from bot.core.factbase import FactBaseError
+from bot.core.library import Library, UnknownShowError
 from bot.core.text import plural
 from bot.settings import get_settings
 

@@ -17,7 +17,8 @@ import pytest
 import yaml
 
 from bot.bot import SpoilerBot
-from bot.core.engine import Library, ShowEngine
+from bot.core.engine import ShowEngine
+from bot.core.library import Library
 from bot.core.progress import Progress
 from bot.core.schema import ShowFile
 from bot.db import CachedStorage, Storage, create_engine

@@ -9,8 +9,10 @@ import pytest
 from rapidfuzz import process
 
 from bot.core import index, names, text
-from bot.core.engine import Library, ShowEngine, ShowView, Status
+from bot.core.engine import ShowEngine, ShowView
+from bot.core.library import Library
 from bot.core.progress import Progress
+from bot.core.results import Status
 from tests.helpers import DATA_DIR
 
 

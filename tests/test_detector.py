@@ -17,7 +17,7 @@ from bot.core.detector import (
     show_of_message,
     shows_of_message,
 )
-from bot.core.engine import Library
+from bot.core.library import Library
 from bot.core.progress import NOT_STARTED, Progress
 from tests.helpers import DATA_DIR
 

@@ -7,8 +7,8 @@ from collections.abc import Callable
 import pytest
 
 from bot.cli import main
-from bot.core.engine import Library
 from bot.core.factbase import FactBaseError, read_library, read_show_file
+from bot.core.library import Library
 from bot.core.progress import Progress
 from tests.helpers import AOUAD, DATA_DIR, mini_show, write_show
 

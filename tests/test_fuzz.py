@@ -21,7 +21,7 @@ from hypothesis import strategies as st
 
 from bot.bot import SpoilerBot
 from bot.cli import answer_lines, write_record
-from bot.core.engine import Library
+from bot.core.library import Library
 from bot.core.progress import Progress
 from bot.db import Storage
 from tests.discord_double import DiscordDouble

@@ -7,9 +7,11 @@ from functools import cache
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from bot.core.engine import Answer, Library, ShowEngine, Status
+from bot.core.engine import ShowEngine
+from bot.core.library import Library
 from bot.core.progress import Progress
 from bot.core.render import MESSAGE_LIMIT, render_answer
+from bot.core.results import Answer, Status
 from bot.core.text import words
 from tests.helpers import DATA_DIR, split_spoilers
 

@@ -8,7 +8,8 @@ import pytest
 
 from bot.bench import _questions, generated_show
 from bot.core import index
-from bot.core.engine import Library, ShowEngine
+from bot.core.engine import ShowEngine
+from bot.core.library import Library
 from bot.settings import PROJECT_ROOT
 
 # Questions that name nobody and use common words (massive ties), a required concept, or

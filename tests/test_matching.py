@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import pytest
 
-from bot.core.engine import Library, ShowEngine, Status
+from bot.core.engine import ShowEngine
+from bot.core.library import Library
 from bot.core.progress import Progress
 from bot.core.render import render_answer
+from bot.core.results import Status
 from tests.helpers import DATA_DIR, split_spoilers
 
 FINISHED = Progress(1, 12)  # the last episode: "finished"

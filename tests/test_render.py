@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from bot.core.engine import Answer, Library, ShowEngine, Status
+from bot.core.engine import ShowEngine
+from bot.core.library import Library
 from bot.core.progress import Progress
 from bot.core.render import (
     AS_OF_NOTE,
@@ -12,6 +13,7 @@ from bot.core.render import (
     render_answer,
     spoiler,
 )
+from bot.core.results import Answer, Status
 from bot.core.schema import Fact, ShowFile
 from tests.helpers import DATA_DIR, mini_show, split_spoilers
 
@@ -108,7 +110,7 @@ def test_as_of_note_depends_only_on_progress_not_on_what_is_hidden() -> None:
 
 
 def test_a_cut_recap_says_which_episodes_it_left_out_and_how_to_ask() -> None:
-    from bot.core.engine import Library
+    from bot.core.library import Library
     from bot.core.render import render_recap
     from tests.helpers import DATA_DIR
 

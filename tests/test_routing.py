@@ -7,8 +7,9 @@ import itertools
 import pytest
 import yaml
 
-from bot.core.engine import Library, ShowEngine
+from bot.core.engine import ShowEngine
 from bot.core.factbase import show_files
+from bot.core.library import Library
 from bot.core.progress import NOT_STARTED, Progress
 from bot.core.routing import RouteReason
 from bot.core.schema import ShowFile

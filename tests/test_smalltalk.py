@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import pytest
 
-from bot.core.engine import Library, ShowEngine, Status
+from bot.core.engine import ShowEngine
+from bot.core.library import Library
 from bot.core.progress import NOT_STARTED, Progress
 from bot.core.render import render_answer
+from bot.core.results import Status
 from bot.core.smalltalk import chatter_in
 from tests.helpers import DATA_DIR, mini_show, write_show
 

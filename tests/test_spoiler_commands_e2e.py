@@ -15,7 +15,7 @@ from typing import Any
 import pytest
 
 from bot.bot import SpoilerBot
-from bot.core.engine import Library
+from bot.core.library import Library
 from bot.db import Storage
 from tests.discord_double import (
     BOT_PERMISSIONS,

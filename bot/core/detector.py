@@ -31,12 +31,27 @@ from collections import Counter
 from dataclasses import dataclass
 from functools import lru_cache
 
-from bot.core.engine import Library, ShowEngine, ShowView
-from bot.core.index import SHOW_ENTITY, Query
+from bot.core.engine import ShowEngine, ShowView
+from bot.core.index import Query
+from bot.core.library import Library
 from bot.core.names import NameMatcher
 from bot.core.progress import Progress
 from bot.core.schema import Fact
-from bot.core.text import LAST_WATCHED, QUESTION_WORDS, SHOW_CONCEPT, stem
+from bot.core.terms import (
+    FATE,
+    KILL,
+    LAST_WATCHED,
+    QUESTION_WORDS,
+    SHOW_CONCEPT,
+    SHOW_ENTITY,
+    entity_term,
+    fact_mark,
+    is_concept,
+    is_entity,
+    is_episode,
+    is_word,
+)
+from bot.core.text import stem
 
 # A finding at or above this confidence counts; a paraphrase match's confidence is the share
 # of the paraphrase the statement covers. Lower catches more loosely worded spoilers and flags
@@ -110,13 +125,12 @@ _PRONOUNS = frozenset("he she they him her them his hers their theirs".split())
 # "Ms. Park" is one name, not the end of a sentence.
 _ABBREVIATION = re.compile(r"\b(mr|mrs|ms|dr|st|jr|sr|prof)\.", re.I)
 _SENTENCE = re.compile(r"[^.!?\n;]+[.!?\n;]*")
-_EPISODE_TERM = re.compile(r"^~s\d+e\d+$")
 # A later fact that tells at most this share more of a statement than an earlier one repeats it.
 _SAME_TELLING = 0.1
 # ... and it must be about as sure a match as the later one.
 _CLOSE_CONFIDENCE = 0.05
 # The index's concepts for fate words, which say what happens without saying which way.
-_SENSE_CONCEPTS = frozenset({"~fate", "~kill"})
+_SENSE_CONCEPTS = frozenset({FATE, KILL})
 DEATH = "death"
 ALIVE = "alive"
 
@@ -328,9 +342,9 @@ class SpoilerDetector:
         self, sentence: str, raw_terms: dict[str, float], entities: frozenset[str]
     ) -> list[Finding]:
         """Return the confident findings of one statement, each the earliest that tells it."""
-        terms = (_content(raw_terms) - self._opinions) | {f"@{e}" for e in entities}
-        words = {t for t in terms if not t.startswith("@")}
-        plain = {t for t in words if not t.startswith("~")}
+        terms = (_content(raw_terms) - self._opinions) | {entity_term(e) for e in entities}
+        words = {t for t in terms if not is_entity(t)}
+        plain = {t for t in words if not is_concept(t)}
         found: list[tuple[Finding, frozenset[str]]] = self._reveals(sentence)
         if not words:
             return [f for f, _ in found]  # only names: "Nam-ra is my fave" tells nothing
@@ -340,7 +354,8 @@ class SpoilerDetector:
             for entity in entities:
                 for fate in self._fates.get(entity, ()):
                     if senses & fate.senses:
-                        told = frozenset({f"@{entity}", *sense_terms}) | (terms & fate.answer)
+                        person = entity_term(entity)
+                        told = frozenset({person, *sense_terms}) | (terms & fate.answer)
                         found.append((Finding(fate.fact, FATE_CONFIDENCE, "fate"), told))
         query = Query({t: 1.0 for t in terms}, entities)
         total = sum(self._weight(t) for t in words)
@@ -362,8 +377,8 @@ class SpoilerDetector:
                 and kept >= MIN_KEPT_WEIGHT
             ):
                 found.append((Finding(fact.fact, coverage, "paraphrase"), matched | shared))
-            shared_words = {t for t in shared if not t.startswith(("@", "~"))}
-            named = not entities or any(f"@{e}" in fact.answer for e in entities)
+            shared_words = {t for t in shared if is_word(t)}
+            named = not entities or any(entity_term(e) in fact.answer for e in entities)
             rare = [t for t in shared_words if self._weight(t) >= self._unknown_idf]
             enough = len(shared_words) >= MIN_SHARED_ANSWER_WORDS
             if total and named and (enough or (rare and len(entities) >= 2)):
@@ -392,7 +407,7 @@ class SpoilerDetector:
             if twists and len(names) > len(twists):
                 for fact in twists:
                     # Its own mark, so no fact about the person in general hides the twist.
-                    told = frozenset({f"@{entity}", f"#{fact.id}"})
+                    told = frozenset({entity_term(entity), fact_mark(fact.id)})
                     found.append((Finding(fact, FATE_CONFIDENCE, "twist"), told))
         return found
 
@@ -424,13 +439,13 @@ class SpoilerDetector:
         """Return the best share of a paraphrase's weight the statement covers, and its terms."""
         best, matched = 0.0, frozenset[str]()
         for paraphrase in fact.paraphrases:
-            people = {t for t in paraphrase if t.startswith("@")}
+            people = {t for t in paraphrase if is_entity(t)}
             if not paraphrase or not people <= terms:
                 continue  # every person the question is about must be named
             shared = paraphrase & terms
             if not shared - people - _FATE_TERMS:
                 continue  # "does Will die" is answered either way: the fate rule decides
-            if sum(not t.startswith("~") for t in shared) < MIN_SHARED_PARAPHRASE_TERMS:
+            if sum(not is_concept(t) for t in shared) < MIN_SHARED_PARAPHRASE_TERMS:
                 continue  # one word and its concept ("finale") is chance
             size = sum(self._weight(t) for t in paraphrase)
             coverage = sum(self._weight(t) for t in shared) / size
@@ -446,7 +461,7 @@ def _content(terms: dict[str, float] | frozenset[str]) -> set[str]:
         for t in terms
         if t not in QUESTION_WORDS
         and t not in (SHOW_CONCEPT, LAST_WATCHED)
-        and not _EPISODE_TERM.match(t)
+        and not is_episode(t)
         and not t.isdigit()
     }
 

@@ -2,110 +2,38 @@
 
 from __future__ import annotations
 
-import gc
 import re
-from collections.abc import Iterator, Mapping
-from contextlib import contextmanager
-from dataclasses import dataclass, field
-from enum import StrEnum
 from functools import lru_cache
-from pathlib import Path
 from typing import Any
 
-from rapidfuzz import fuzz
-
-from bot.core.cut import as_known, cut_show, progress_points
-from bot.core.factbase import read_library
-from bot.core.index import SHOW_ENTITY, FactIndex, Match, Query
-from bot.core.names import NameMatcher
-from bot.core.progress import Progress, last_episode, parse_progress, valid_range
-from bot.core.routing import Route, ShowNames, route
-from bot.core.schema import Character, EpisodeRecap, Fact, ShowFile, ShowInfo
-from bot.core.smalltalk import Chatter, chatter_in
-from bot.core.text import (
-    INTENT_NEEDS,
-    INTENTS,
-    KIND_CUES,
-    PERSON_NOUNS,
-    QUESTION_WORDS,
-    RELATION_WORDS,
-    Lexicon,
-    cued,
-    remembering_texts,
-    words,
+from bot.core.characters import (
+    complete_character,
+    describe_person,
+    find_character,
+    met_characters,
+    relational_names,
+    timeline,
 )
-
-# Past this many characters a question is only noise for matching, and slow to scan.
-MAX_QUESTION_CHARS = 400
-ANSWER_THRESHOLD = 0.45
-# A fact whose answer holds most of the question answers it, even when none of its
-# paraphrases is worded like it ("who fell into the elevator shaft").
-STRONG_RECALL = 0.6
-# A question that names nobody must be mostly about something the base knows: "is Squid
-# Game season 2 out" shares "season 2" with a fact, but most of it is about another show.
-MIN_RECALL_WITHOUT_NAMES = 0.4
-# A question that names someone still has to be about them in a way the base knows:
-# "what's Nam-ra's blood type" shares only her name with "who is Nam-ra".
-MIN_RECALL_WITH_NAMES = 0.2
-SUGGESTION_THRESHOLD = 0.25
-# Facts nearly as good as the best one answer beside it.
-CLOSE_RATIO = 0.85
-MAX_FACTS = 3
-# A fact of the kind a question asks for (a reason for "why") outranks one this much better.
-INTENT_BOOST = 1.25
-ANSWER_KINDS = frozenset({"reason", "quote", "time", "count"})
-# Words that make a question about two people one about them together.
-TOGETHER = frozenset({"~romance", "~friend", "~together"})
-# Question words that ask for an event ("how did X die"), not for where X stands.
-EVENT_WORDS = frozenset({"~how", "~why"})
-# How well a relative clause must match a fact to say whom it describes.
-DESCRIPTION_THRESHOLD = 0.5
-# A card whose words are mostly another card's says the same thing ("X: a student at ..."
-# beside "X is a student at ...").
-DUPLICATE_SHARE = 0.7
-MAX_FATES = 6  # people whose fate one question can ask after
-MAX_CHOICES = 25
-
-
-class Status(StrEnum):
-    ANSWERED = "answered"
-    # Nothing the viewer may be told answers it; for a viewer who hasn't finished, the reply
-    # reads the same whether or not a later episode would.
-    UNKNOWN = "unknown"
-    CHATTER = "chatter"  # thanks, greetings, reactions: a friendly reply, never facts
-
-
-@dataclass(frozen=True, slots=True)
-class Answer:
-    """What the core found for one question, already gated by the viewer's progress."""
-
-    status: Status
-    show: ShowInfo
-    progress: Progress
-    facts: tuple[Fact, ...] = ()
-    revealed: bool = False
-    suggestions: tuple[str, ...] = ()
-    # "When does X die?": each fact is shown with the episode that reveals it.
-    dated: bool = False
-    chatter: Chatter | None = None
-
-
-@dataclass(frozen=True, slots=True)
-class CharacterView:
-    """What a viewer knows of one character as of their progress."""
-
-    character: Character
-    show: ShowInfo
-    progress: Progress
-    timeline: tuple[Fact, ...]
-
-
-@dataclass(frozen=True, slots=True)
-class RecapView:
-    show: ShowInfo
-    progress: Progress
-    recaps: tuple[EpisodeRecap, ...] = field(default_factory=tuple)
-    locked: bool = False  # the episode asked for is past the viewer's progress
+from bot.core.collector import collector_paused
+from bot.core.cut import as_known, cut_show, progress_points
+from bot.core.derived import derived_facts, is_profile, profile_fact_id
+from bot.core.index import FactIndex, Match, Query
+from bot.core.names import NameMatcher
+from bot.core.policy import DEFAULT_POLICY, AnswerPolicy
+from bot.core.progress import Progress, last_episode, parse_progress, valid_range
+from bot.core.recaps import complete_episode, recap_view
+from bot.core.results import Answer, CharacterView, RecapView, Status
+from bot.core.schema import Character, Fact, ShowFile
+from bot.core.smalltalk import chatter_in
+from bot.core.terms import (
+    QUESTION_WORDS,
+    SHOW_ENTITY,
+    entity_term,
+    episode_term_of,
+    is_entity,
+    is_word,
+)
+from bot.core.text import INTENT_NEEDS, INTENTS, KIND_CUES, Lexicon, cued, remembering_texts
 
 
 class ShowView:
@@ -121,8 +49,10 @@ class ShowView:
         point: Progress,
         lexicon: Lexicon | None = None,
         kinds: dict[str, frozenset[str]] | None = None,
+        policy: AnswerPolicy = DEFAULT_POLICY,
     ) -> None:
         self.point = point
+        self.policy = policy
         self.show = show_file.show
         characters = [as_known(c) for c in show_file.characters]
         self.characters = {c.id: c for c in characters}
@@ -156,13 +86,13 @@ class ShowView:
             self._kinds[fact.id] = shared[key]
         self._fates: dict[str, list[Fact]] = {}
         for fact in self.facts:
-            if "fate" in fact.topics:
+            if policy.fate_topic in fact.topics:
                 for ref in fact.subjects:
                     self._fates.setdefault(ref, []).append(fact)
 
     def ask(self, question: str, progress: Progress, *, reveal: bool = False) -> Answer:
         # Fans ask the same questions over and over; the base never changes once loaded.
-        return self._remembered(question[:MAX_QUESTION_CHARS], progress, reveal)
+        return self._remembered(question[: self.policy.max_question_chars], progress, reveal)
 
     @lru_cache(maxsize=4096)  # noqa: B019 - views live as long as the process
     def _remembered(self, question: str, progress: Progress, reveal: bool) -> Answer:
@@ -170,7 +100,8 @@ class ShowView:
 
     def answer(self, question: str, progress: Progress, *, reveal: bool = False) -> Answer:
         """Work out the answer from this view's facts, all of which the viewer may see."""
-        question = question[:MAX_QUESTION_CHARS]
+        policy = self.policy
+        question = question[: policy.max_question_chars]
 
         def result(status: Status, **kwargs: Any) -> Answer:
             return Answer(status, self.show, progress, revealed=reveal, **kwargs)
@@ -188,7 +119,7 @@ class ShowView:
             # keeping the people the whole message is about ("... will he make it?").
             focused = self._analyse(focus, progress)
             focused.entities |= query.entities
-            focused.terms.update({f"@{e}": 1.0 for e in focused.entities})
+            focused.terms.update({entity_term(e): 1.0 for e in focused.entities})
             ranked, matches = self._matches(focused)
             query = focused if matches else query
         tokens = self.lexicon.words(question)
@@ -197,23 +128,25 @@ class ShowView:
             for i in cued(tokens, INTENTS)
             if i not in INTENT_NEEDS or INTENT_NEEDS[i] & set(tokens)
         )
-        if "arc" in intents and len(query.entities) == 1:
+        if policy.timeline_intent in intents and len(query.entities) == 1:
             # "Her whole arc": the timeline, dated, as /character gives it.
             arc = self.timeline(next(iter(query.entities)))
             if arc:
-                picked = arc if len(arc) <= MAX_FATES else (arc[0], *arc[-(MAX_FATES - 1) :])
+                most = policy.max_fates
+                picked = arc if len(arc) <= most else (arc[0], *arc[-(most - 1) :])
                 return result(Status.ANSWERED, facts=tuple(picked), dated=True)
         matches = self._prefer_kind(matches, intents)
-        floor = CLOSE_RATIO * matches[0].score if matches else 0.0
-        chosen = [m.fact for m in matches if m.score >= floor][:MAX_FACTS]
-        together = len(query.entities) > 1 and bool(TOGETHER & query.terms.keys())
+        floor = policy.close_ratio * matches[0].score if matches else 0.0
+        chosen = [m.fact for m in matches if m.score >= floor][: policy.max_facts]
+        together = len(query.entities) > 1 and bool(policy.together_words & query.terms.keys())
         if together:
             # "Are Nam-ra and Su-hyeok a thing?" is about the two of them, not each alone.
-            chosen = [m.fact for m in matches if query.entities <= set(m.fact.about)][:MAX_FACTS]
+            chosen = [m.fact for m in matches if query.entities <= set(m.fact.about)]
+            chosen = chosen[: policy.max_facts]
         # "How did X die?" and "why?" want the event; "is X alive?", a bare "X?" and "will
         # he make it to the end?" ask where X stands, which X's timeline tells even when no
         # fact is worded like the question.
-        asks_event = bool(EVENT_WORDS & query.terms.keys() or ANSWER_KINDS & intents)
+        asks_event = bool(policy.event_words & query.terms.keys() or policy.answer_kinds & intents)
         asks_state = (query.asks_fate or query.names_only) and not query.asks_when
         if query.entities and asks_state and not together and not asks_event:
             chosen = self._latest_states(query.entities, chosen)
@@ -246,7 +179,7 @@ class ShowView:
         clause, rest = found
         described = self._analyse(" ".join(clause), progress)
         matches = self._matches(described)[1]
-        if not matches or matches[0].score < DESCRIPTION_THRESHOLD:
+        if not matches or matches[0].score < self.policy.description_threshold:
             return query
         best = matches[0].fact
         people = [e for e in best.subjects if e not in described.entities and e in self.characters]
@@ -254,23 +187,27 @@ class ShowView:
             return query
         resolved = self._analyse(" ".join(rest), progress)
         resolved.entities = resolved.entities | {people[0]}
-        resolved.terms[f"@{people[0]}"] = 1.0
+        resolved.terms[entity_term(people[0])] = 1.0
         return resolved
 
     def _analyse(self, text: str, progress: Progress) -> Query:
         query = self.index.analyse(text)
         if query.last_watched and progress.started:  # "last episode": the viewer's own
-            query.terms[f"~{progress.label().lower()}"] = 1.0
+            query.terms[episode_term_of(progress)] = 1.0
         return query
 
     def _matches(self, query: Query) -> tuple[list[Match], list[Match]]:
         """Return the ranked facts, and those good enough to answer with."""
         ranked = self.index.search(query)  # only facts about the people named, if any
-        min_recall = MIN_RECALL_WITH_NAMES if query.entities else MIN_RECALL_WITHOUT_NAMES
+        policy = self.policy
+        min_recall = (
+            policy.min_recall_with_names if query.entities else policy.min_recall_without_names
+        )
         matches = [
             m
             for m in ranked
-            if (m.score >= ANSWER_THRESHOLD or m.recall >= STRONG_RECALL) and m.recall >= min_recall
+            if (m.score >= policy.answer_threshold or m.recall >= policy.strong_recall)
+            and m.recall >= min_recall
         ]
         return ranked, matches
 
@@ -292,7 +229,7 @@ class ShowView:
         stale = {f.id for entity in entities for f in self._fates.get(entity, [])}
         others = [f for f in chosen if f.id not in stale and f not in latest]
         # "Which of the main four live?" gets each of them, not the first three.
-        limit = max(MAX_FACTS, min(len(latest) + bool(others), MAX_FATES))
+        limit = max(self.policy.max_facts, min(len(latest) + bool(others), self.policy.max_fates))
         if len(entities) > 1 and others:
             # "Does On-jo end up with Cheong-san?" is about the two of them, not each alone.
             return [others[0], *latest, *others[1:]][:limit]
@@ -300,11 +237,12 @@ class ShowView:
 
     def _prefer_kind(self, matches: list[Match], intents: frozenset[str]) -> list[Match]:
         """Rank first, among facts that fit, those of the kind the question asks for."""
-        wanted = intents & ANSWER_KINDS
+        wanted = intents & self.policy.answer_kinds
         if not wanted or not matches:
             return matches
+        boost = self.policy.intent_boost
         boosted = [
-            m._replace(score=m.score * INTENT_BOOST) if wanted & self._kinds[m.fact.id] else m
+            m._replace(score=m.score * boost) if wanted & self._kinds[m.fact.id] else m
             for m in matches
         ]
         return sorted(boosted, key=lambda m: m.score, reverse=True)
@@ -314,6 +252,7 @@ class ShowView:
 
         Of two such cards the one that says more stays, in the better one's place.
         """
+        share = self.policy.duplicate_share
         kept: list[Fact] = []
         contents: list[set[str]] = []
         for fact in facts:
@@ -322,7 +261,7 @@ class ShowView:
                 (
                     i
                     for i, other in enumerate(contents)
-                    if len(content & other) >= DUPLICATE_SHARE * min(len(content), len(other))
+                    if len(content & other) >= share * min(len(content), len(other))
                 ),
                 None,
             )
@@ -336,54 +275,32 @@ class ShowView:
     def _content(self, text: str) -> set[str]:
         """Return what a card says beyond whom it names: its words' stems."""
         terms = self.index.analyse(text, fuzzy=False).terms
-        return {t for t in terms if t[0] not in "~@"} or {text}
+        return {t for t in terms if is_word(t)} or {text}
 
     def _suggestions(self, ranked: list[Match]) -> tuple[str, ...]:
         picks: dict[frozenset[str], str] = {}  # by meaning: "who is On-jo" = "who is Nam On-jo"
         for match in ranked:
-            if match.score >= SUGGESTION_THRESHOLD:
+            if match.score >= self.policy.suggestion_threshold:
                 question = match.fact.questions[0]
                 meaning = frozenset(self.index.analyse(question, fuzzy=False).terms)
                 picks.setdefault(meaning, question)
-        return tuple(picks.values())[:3]
+        return tuple(picks.values())[: self.policy.max_suggestions]
 
     def met_characters(self) -> list[Character]:
         """Return the characters of this view, in order of appearance."""
-        return sorted(self.characters.values(), key=lambda c: (c.first_seen, c.name))
+        return met_characters(self.characters)
 
     def find_character(self, name: str) -> Character | None:
         """Return the character a typed name means, if this view knows them."""
-        entity = self.names.entity_for(name[:MAX_QUESTION_CHARS])
-        if entity is None:
-            entity = next((c.id for c in self.characters.values() if c.name == name), None)
-        return self.characters.get(entity) if entity else None
+        return find_character(name, self.characters, self.names, self.policy.max_question_chars)
 
     def timeline(self, character_id: str) -> tuple[Fact, ...]:
         """Return a character's own states and events, oldest first."""
-        fates = self._fates.get(character_id)
-        if fates:
-            return tuple(fates)
-        # The derived "who is" fact only repeats the role, which a view already leads with.
-        profile = profile_fact_id(character_id)
-        return tuple(f for f in self.facts if character_id in f.about and f.id != profile)
+        return timeline(character_id, self._fates, self.facts)
 
     def complete_character(self, typed: str) -> list[str]:
         """Return up to 25 names of this view's characters that fit what was typed."""
-        met = self.met_characters()
-        if not typed.strip():
-            return [c.name for c in met][:MAX_CHOICES]
-        key = "".join(words(typed))
-        scored = []
-        for character in met:
-            keys = ["".join(words(n)) for n in character.names]
-            best = max(
-                fuzz.partial_ratio(key, k) if len(key) <= len(k) else fuzz.ratio(key, k)
-                for k in keys
-            )
-            if best >= 70:
-                scored.append((best, character.name))
-        scored.sort(key=lambda item: (-item[0], item[1]))
-        return [name for _, name in scored][:MAX_CHOICES]
+        return complete_character(typed, self.met_characters())
 
 
 class ShowEngine:
@@ -490,58 +407,11 @@ class ShowEngine:
 
     def recap(self, progress: Progress, episode: Progress | None = None) -> RecapView:
         """Return summaries of watched episodes, or of one episode if it has been watched."""
-        recaps = self.view(progress).show.recaps
-        if episode is not None:
-            if not progress.covers(episode.season, episode.episode):
-                return RecapView(self.show, progress, locked=True)
-            chosen = [r for r in recaps if r.episode == episode]
-        else:
-            chosen = list(recaps)
-        return RecapView(self.show, progress, tuple(sorted(chosen, key=lambda r: r.episode)))
+        return recap_view(self.show, self.view(progress).show.recaps, progress, episode)
 
     def complete_episode(self, typed: str) -> list[str]:
         """Return up to 25 progress choices ("S1E7", "finished", ...) that fit what was typed."""
-        labels = [
-            f"S{s}E{e}"
-            for s, n in sorted(self.show.episode_counts.items())
-            for e in range(1, n + 1)
-        ]
-        options = ["finished", "none", *labels]
-        cleaned = typed.strip().lower()
-        if not cleaned:
-            return options[:MAX_CHOICES]
-        try:
-            exact = self.parse_progress(cleaned)
-        except ValueError:
-            exact = None
-        hits = [o for o in options if cleaned in o.lower()]
-        if exact is not None:
-            label = "none" if not exact.started else exact.label()
-            hits = [label, *[h for h in hits if h != label]]
-        return hits[:MAX_CHOICES]
-
-
-_POSSESSIVE_NAME = re.compile(r"^(.+?)['’]s (.+)$")
-
-
-def relational_names(characters: list[Character], lexicon: Lexicon) -> dict[str, list[str]]:
-    """Return every character's names, a relation under any name of the other person included.
-
-    "Ha-ri's brother" also means him as "the archer girl's brother" and "Hari's bro"; the
-    relation's other words are generic language data.
-    """
-    by_name = {"".join(lexicon.words(n)): c for c in characters for n in c.names}
-    names = {c.id: list(c.names) for c in characters}
-    for character in characters:
-        for alias in character.names:
-            match = _POSSESSIVE_NAME.match(alias)
-            other = by_name.get("".join(lexicon.words(match.group(1)))) if match else None
-            if match is None or other is None or other.id == character.id:
-                continue
-            relation = match.group(2)
-            relations = RELATION_WORDS.get(relation.lower(), [relation])
-            names[character.id].extend(f"{n}'s {r}" for n in other.names for r in relations)
-    return names
+        return complete_episode(self.show, typed)
 
 
 _SENTENCE = re.compile(r"[^.!?\n]+[.!?\n]*")
@@ -558,7 +428,7 @@ def focused_question(text: str) -> str | None:
 
 def content_terms(query: Query) -> set[str]:
     """Return what a question asks beyond whom it names and its question words."""
-    return {t for t in query.terms if t[0] != "@" and t not in QUESTION_WORDS}
+    return {t for t in query.terms if not is_entity(t) and t not in QUESTION_WORDS}
 
 
 def kinds_of(fact: Fact, lexicon: Lexicon) -> frozenset[str]:
@@ -568,174 +438,3 @@ def kinds_of(fact: Fact, lexicon: Lexicon) -> frozenset[str]:
     tokens = lexicon.words(fact.answer)
     kinds = cued(tokens, KIND_CUES)
     return kinds | {"count"} if any(t.isdigit() for t in tokens) else kinds
-
-
-def describe_person(
-    tokens: list[str], concept_of: dict[str, str] | None = None
-) -> tuple[list[str], list[str]] | None:
-    """Split "the guy who wouldn't open the door, what happened to him" into its clause
-    ("wouldn't open the door") and the rest ("what happened to him"), if it has one."""
-    concept_of = concept_of or {}
-    for position in range(1, len(tokens) - 2):
-        if tokens[position] in PERSON_NOUNS and tokens[position + 1] in ("who", "that"):
-            # The description starts at its article: "the funny guy who ...".
-            start = next(
-                (
-                    i
-                    for i in range(position - 1, max(-1, position - 4), -1)
-                    if tokens[i] in _ARTICLES
-                ),
-                position,
-            )
-            clause = tokens[position + 2 :]
-            # The clause runs to the question's own words ("what happened to him", "ok at
-            # the end").
-            end = next(
-                (
-                    i
-                    for i, t in enumerate(clause)
-                    if i and (t in _CLAUSE_ENDS or concept_of.get(t) == FATE_CONCEPT)
-                ),
-                len(clause),
-            )
-            return clause[:end], [*tokens[:start], *clause[end:]]
-    return None
-
-
-_ARTICLES = frozenset({"the", "that", "this", "a", "an"})
-_CLAUSE_ENDS = frozenset({"what", "whatever", "how", "is", "did", "does", "was", "where", "why"})
-FATE_CONCEPT = "~fate"
-
-
-@contextmanager
-def collector_paused() -> Iterator[None]:
-    """Pause the cyclic garbage collector while building large structures that hold no cycles.
-
-    Its scans grow with the heap and add about 40% to a 10,000-fact index build.
-    """
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
-
-
-def profile_fact_id(character_id: str) -> str:
-    return f"who-is-{character_id}"
-
-
-def is_profile(fact: Fact) -> bool:
-    """Whether a fact says who someone is (a derived profile or a curated one)."""
-    return fact.id.startswith("who-is-") or bool({"who", "character"} & set(fact.topics))
-
-
-def derived_facts(show_file: ShowFile) -> list[Fact]:
-    """Facts the show file implies: who each character is, and what each episode holds."""
-    facts = []
-    for character in show_file.characters:
-        latin = [n for n in character.names if n.isascii()]
-        questions = [f"who is {name}" for name in latin[:4]] + [f"tell me about {character.name}"]
-        facts.append(
-            Fact(
-                id=profile_fact_id(character.id),
-                episode=character.first_seen,
-                about=[character.id],
-                topics=["who", "character"],
-                answer=f"{character.name}: {character.role}",
-                questions=questions,
-                source="character list",
-            )
-        )
-    finale = last_episode(show_file.show)
-    finale_questions = ["finale recap", "what happens in the finale"]
-    for recap in show_file.show.recaps:
-        number = recap.episode.episode
-        facts.append(
-            Fact(
-                id=f"recap-{recap.episode.label().lower()}",
-                episode=recap.episode,
-                topics=["recap", "summary"],
-                answer=recap.summary,
-                source=recap.source,
-                questions=[
-                    f"what happens in episode {number}",
-                    f"episode {number} recap",
-                    f"summary of {recap.episode.label()}",
-                    *(finale_questions if recap.episode == finale else []),
-                ],
-            )
-        )
-    return facts
-
-
-class UnknownShowError(LookupError):
-    """A show slug that no show file defines."""
-
-
-class Library:
-    """Every show the bot knows, by slug."""
-
-    def __init__(self, engines: list[ShowEngine], default: str | None = None) -> None:
-        if not engines:
-            raise ValueError("a library needs at least one show")
-        self.shows = {engine.slug: engine for engine in engines}
-        if default is not None and default not in self.shows:
-            raise UnknownShowError(f"no show {default!r}; known: {', '.join(sorted(self.shows))}")
-        self._default = self.shows[default] if default else engines[0]
-        self._names = ShowNames(engines)
-
-    @classmethod
-    def load(cls, path: Path, default: str | None = None, *, build_views: bool = True) -> Library:
-        """Read, validate and index every show file under `path` (raises FactBaseError).
-
-        `build_views=False` leaves each progress point's view to be built when first asked,
-        which a one-question command line wants.
-        """
-        with remembering_texts():  # validating and indexing tokenise the same texts
-            library = cls([ShowEngine(show_file) for show_file in read_library(path)], default)
-            if build_views:
-                for engine in library.shows.values():
-                    engine.build_views()
-        return library
-
-    @property
-    def default(self) -> ShowEngine:
-        return self._default
-
-    @property
-    def several(self) -> bool:
-        """Whether more than one show is loaded, so replies must say which one they are about."""
-        return len(self.shows) > 1
-
-    def get(self, name: str | None) -> ShowEngine | None:
-        """Return the show a slug, title or alias names; the default show for None."""
-        if name is None or not name.strip():
-            return self.default
-        if name in self.shows:
-            return self.shows[name]
-        slug = self._names.lookup(name)
-        return self.shows.get(slug) if slug else None
-
-    def complete_show(self, typed: str) -> list[tuple[str, str]]:
-        """Return (title, slug) choices that fit what was typed, on titles and aliases alike."""
-        return [(e.show.title, e.slug) for e in self._names.complete(typed)]
-
-    def route(
-        self,
-        question: str,
-        progress: Mapping[str, Progress],
-        *,
-        default: ShowEngine | None = None,
-        option: ShowEngine | None = None,
-    ) -> Route:
-        """Pick the show a question is about from the viewer's progress in each (slug -> point)."""
-        return route(
-            self.shows,
-            self._names,
-            question,
-            progress,
-            default=default or self.default,
-            option=option,
-        )

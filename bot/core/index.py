@@ -16,9 +16,20 @@ from rapidfuzz import fuzz, process
 
 from bot.core.names import NameMatcher, english_words
 from bot.core.schema import Fact
-from bot.core.text import LAST_WATCHED, QUESTION_WORDS, SHOW_CONCEPT, STOPWORDS, Lexicon
+from bot.core.terms import (
+    FATE,
+    LAST_WATCHED,
+    QUESTION_WORDS,
+    SHOW_CONCEPT,
+    SHOW_ENTITY,
+    WHEN,
+    entity_term,
+    episode_term,
+    episode_term_of,
+    is_entity,
+)
+from bot.core.text import STOPWORDS, Lexicon
 
-SHOW_ENTITY = "show"
 _ANSWER_WEIGHT = 0.6
 _QUESTION_WORD_WEIGHT = 0.4
 _CANDIDATES = 15
@@ -70,12 +81,12 @@ class Query:
 
     @property
     def asks_when(self) -> bool:
-        return "~when" in self.terms
+        return WHEN in self.terms
 
     @property
     def names_only(self) -> bool:
         """Whether the question is nothing but names ("minjae?")."""
-        return bool(self.entities) and all(term.startswith("@") for term in self.terms)
+        return bool(self.entities) and all(is_entity(term) for term in self.terms)
 
     @property
     def required(self) -> frozenset[str]:
@@ -84,7 +95,7 @@ class Query:
     @property
     def asks_fate(self) -> bool:
         """Whether the question is about someone's state: alive, dead, turned, bitten."""
-        if "~fate" in self.terms:
+        if FATE in self.terms:
             return True
         state = self.states & self.terms.keys()
         return bool(state) and not QUESTION_WORDS & self.terms.keys()
@@ -160,6 +171,11 @@ class FactIndex:
         self._known = sorted(w for w in vocabulary if len(w) >= 4 and w not in STOPWORDS)
         self._vocabulary: dict[int, list[str]] = {}
 
+    @property
+    def terms(self) -> frozenset[str]:
+        """Every term the index holds (for tools and tests)."""
+        return frozenset(self._postings)
+
     def _weight(self, term: str) -> float:
         base = self._idf.get(term, self._unknown_idf)
         light = term in QUESTION_WORDS or term == SHOW_CONCEPT
@@ -179,12 +195,12 @@ class FactIndex:
         for topic in fact.topics:
             for word in topic.split("-"):
                 weights.update(dict.fromkeys(self._lexicon.terms_of_word(word), 1.0))
-        weights.update({f"@{ref}": 1.0 for ref in fact.about})
+        weights.update({entity_term(ref): 1.0 for ref in fact.about})
         answer = self.analyse(fact.answer, fuzzy=False)  # answers are worded once each
         for term in answer.terms:
             if term not in weights and term not in QUESTION_WORDS:
                 weights[term] = _ANSWER_WEIGHT
-        episode = f"~{fact.episode.label().lower()}"
+        episode = episode_term_of(fact.episode)
         weights[episode] = max(weights.get(episode, 0.0), 1.0 if "recap" in fact.topics else 0.3)
         all_entities = frozenset(ref for ref in fact.about) | answer.entities
         return _Doc(fact, weights, paraphrases, all_entities)
@@ -203,7 +219,7 @@ class FactIndex:
                 terms[SHOW_CONCEPT] = 1.0
             else:
                 entities.add(mention.entity)
-                terms[f"@{mention.entity}"] = 1.0
+                terms[entity_term(mention.entity)] = 1.0
         last_watched = False
         corrections = MAX_CORRECTIONS
         for position, token in enumerate(tokens):
@@ -229,7 +245,7 @@ class FactIndex:
                 season = season or (str(self._single_season) if self._single_season else "")
                 if season:
                     episodes.add((int(season), int(episode)))
-                    terms[f"~s{int(season)}e{int(episode)}"] = 1.0
+                    terms[episode_term(int(season), int(episode))] = 1.0
             for groups in _SEASON_MENTION.findall(plain):
                 episodes.add((int(groups[0] or groups[1]), 0))
         return Query(

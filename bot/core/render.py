@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from bot.core.engine import Answer, CharacterView, RecapView, Status
 from bot.core.progress import Progress, last_episode
+from bot.core.results import Answer, CharacterView, RecapView, Status
 from bot.core.schema import Fact, ShowInfo
 from bot.core.smalltalk import chatter_reply
+from bot.core.terms import FATE, KILL
 from bot.core.text import Lexicon, escape_markdown
 
 MESSAGE_LIMIT = 2000
@@ -35,7 +36,7 @@ def spoiler(text: str) -> str:
 
 # Concepts that make a word read as an answer outside the spoiler tags: "Dead" in a title,
 # under a question about who died, reads like the reply.
-_ANSWER_LIKE = frozenset({"~fate", "~kill"})
+_ANSWER_LIKE = frozenset({FATE, KILL})
 _NEUTRAL_TITLES: dict[str, str] = {}
 
 

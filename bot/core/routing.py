@@ -11,8 +11,8 @@ from typing import TYPE_CHECKING
 
 from rapidfuzz import fuzz
 
-from bot.core.index import SHOW_ENTITY
 from bot.core.progress import NOT_STARTED, Progress
+from bot.core.terms import SHOW_ENTITY
 from bot.core.text import CONCEPT_OF, STOPWORDS, is_hangul, strip_particle, words
 
 if TYPE_CHECKING:

@@ -14,6 +14,7 @@ import snowballstemmer
 import yaml
 
 from bot.core.schema import Vocabulary
+from bot.core.terms import OFFSCREEN, QUESTION_WORDS, SHOW_CONCEPT, concept_term
 
 # With PyStemmer installed (a dependency) snowballstemmer hands out its C stemmer, the same
 # algorithm about 200 times faster: every new word is stemmed, and junk is all new words.
@@ -40,17 +41,10 @@ STOPWORDS = frozenset(_EN["stopwords"])
 # Answers are written in the present ("Hee-su gives birth") and fans ask in the past ("who
 # gave birth"); the stemmer folds -ed but not irregular verbs.
 _IRREGULAR_VERBS = {form: base for base, forms in _EN["irregular_verbs"].items() for form in forms}
-QUESTION_WORDS = frozenset({"~who", "~why", "~how", "~where", "~when"})
-SHOW_CONCEPT = "~show"  # the show itself: its title, or "the show"
-# Put in place of "last episode" by normalisation; the engine reads it as the viewer's own.
-LAST_WATCHED = "lastwatched"
-# Concepts a fact must speak of to answer a question that uses them: a question about the
-# actors is not answered by a fact about the character they play.
-OFFSCREEN = "~offscreen"
 
 
 def _concept_map(concepts: dict[str, list[str]]) -> dict[str, str]:
-    return {word: f"~{concept}" for concept, words in concepts.items() for word in words}
+    return {word: concept_term(name) for name, words in concepts.items() for word in words}
 
 
 CONCEPT_OF: dict[str, str] = _concept_map(_EN["concepts"])
@@ -171,7 +165,7 @@ class Lexicon:
         vocabulary = vocabulary or Vocabulary()
         self.vocabulary = vocabulary
         self.concept_of = {**CONCEPT_OF, **_concept_map(vocabulary.concepts)}
-        self.states = frozenset(f"~{state}" for state in vocabulary.states)
+        self.states = frozenset(concept_term(state) for state in vocabulary.states)
         self.required = frozenset({OFFSCREEN}) if vocabulary.offscreen_questions else frozenset()
         self.folds_names = vocabulary.name_folding == "korean"
         phrases = sorted(vocabulary.phrases, key=len, reverse=True)

@@ -1,0 +1,59 @@
+"""When a fact answers a question, and how many: every number and word of the answer decision.
+
+ShowView reads them all from one AnswerPolicy (DEFAULT_POLICY unless given another), so a
+change of policy is a change of this file, and an experiment can pass its own.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from bot.core.terms import FRIEND, HOW, ROMANCE, TOGETHER, WHY
+
+
+@dataclass(frozen=True, slots=True)
+class AnswerPolicy:
+    # Past this many characters a question is only noise for matching, and slow to scan.
+    max_question_chars: int = 400
+    # A fact scoring this much answers; below it the reply is "I don't know" (with suggestions).
+    answer_threshold: float = 0.45
+    # A fact whose answer holds most of the question answers it, even when none of its
+    # paraphrases is worded like it ("who fell into the elevator shaft").
+    strong_recall: float = 0.6
+    # A question that names nobody must be mostly about something the base knows: "is Squid
+    # Game season 2 out" shares "season 2" with a fact, but most of it is about another show.
+    min_recall_without_names: float = 0.4
+    # A question that names someone still has to be about them in a way the base knows:
+    # "what's Nam-ra's blood type" shares only her name with "who is Nam-ra".
+    min_recall_with_names: float = 0.2
+    # Facts scoring this much are close enough to offer as "did you mean" questions.
+    suggestion_threshold: float = 0.25
+    # At most this many suggestions: a reply is read in seconds.
+    max_suggestions: int = 3
+    # Facts nearly as good as the best one answer beside it.
+    close_ratio: float = 0.85
+    # At most this many facts answer one question.
+    max_facts: int = 3
+    # A fact of the kind a question asks for (a reason for "why") outranks one this much better.
+    intent_boost: float = 1.25
+    # The kinds of answer a question's intent can ask for (see text.INTENTS and KIND_CUES).
+    answer_kinds: frozenset[str] = frozenset({"reason", "quote", "time", "count"})
+    # Words that make a question about two people one about them together.
+    together_words: frozenset[str] = frozenset({ROMANCE, FRIEND, TOGETHER})
+    # Question words that ask for an event ("how did X die"), not for where X stands.
+    event_words: frozenset[str] = frozenset({HOW, WHY})
+    # The intent ("her whole arc") answered with one person's timeline, dated.
+    timeline_intent: str = "arc"
+    # The topic of the facts that tell someone's state: their timeline, their latest state.
+    fate_topic: str = "fate"
+    # How well a relative clause must match a fact to say whom it describes.
+    description_threshold: float = 0.5
+    # A card whose words are mostly another card's says the same thing ("X: a student at ..."
+    # beside "X is a student at ..."), so only one of them is shown.
+    duplicate_share: float = 0.7
+    # People whose fate one question can ask after ("which of the main four live?"), and the
+    # most entries of a timeline one reply shows.
+    max_fates: int = 6
+
+
+DEFAULT_POLICY = AnswerPolicy()
