@@ -87,9 +87,9 @@ def relational_names(characters: list[Character], lexicon: Lexicon) -> dict[str,
 
 def describe_person(
     tokens: list[str], concept_of: dict[str, str] | None = None
-) -> tuple[list[str], list[str]] | None:
-    """Split "the guy who wouldn't open the door, what happened to him" into its clause
-    ("wouldn't open the door") and the rest ("what happened to him"), if it has one."""
+) -> tuple[list[str], list[str], list[str]] | None:
+    """Split "the guy who wouldn't open the door, what happened to him" into its head ("the
+    guy"), its clause ("wouldn't open the door") and the rest ("what happened to him")."""
     concept_of = concept_of or {}
     for position in range(1, len(tokens) - 2):
         if tokens[position] in PERSON_NOUNS and tokens[position + 1] in ("who", "that"):
@@ -113,7 +113,7 @@ def describe_person(
                 ),
                 len(clause),
             )
-            return clause[:end], [*tokens[:start], *clause[end:]]
+            return tokens[start : position + 1], clause[:end], [*tokens[:start], *clause[end:]]
     return None
 
 

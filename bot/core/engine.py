@@ -33,7 +33,16 @@ from bot.core.terms import (
     is_entity,
     is_word,
 )
-from bot.core.text import INTENT_NEEDS, INTENTS, KIND_CUES, Lexicon, cued, remembering_texts
+from bot.core.text import (
+    INTENT_NEEDS,
+    INTENTS,
+    KIND_CUES,
+    POSSESSIVE_PRONOUNS,
+    RELATION_WORDS,
+    Lexicon,
+    cued,
+    remembering_texts,
+)
 
 
 class ShowView:
@@ -109,10 +118,11 @@ class ShowView:
         if chatter := chatter_in(question):  # decided by the words alone, never by facts
             return result(Status.CHATTER, chatter=chatter)
 
-        query = self._analyse(question, progress)
+        asked = self._pronoun_owners(question)
+        query = self._analyse(asked, progress)
         if not self._covers_episodes(query.episodes):
             return result(Status.UNKNOWN)
-        query = self._resolve_description(question, query, progress)
+        query = self._resolve_description(asked, query, progress)
         ranked, matches = self._matches(query)
         if not matches and (focus := focused_question(question)) is not None:
             # A long message buries its question in chatter: ask the question sentences,
@@ -167,6 +177,23 @@ class ShowView:
         # "When does X die?" wants the event itself, dated.
         return result(Status.ANSWERED, facts=tuple(chosen), dated=query.asks_when)
 
+    def _pronoun_owners(self, question: str) -> str:
+        """Read "Ha-ri and her brother" as "Ha-ri and Ha-ri's brother"."""
+        tokens = self.lexicon.words(question)
+        spots = [
+            i
+            for i in range(1, len(tokens) - 1)
+            if tokens[i] in POSSESSIVE_PRONOUNS and tokens[i + 1] in RELATION_WORDS
+        ]
+        if not spots:
+            return question
+        mentions = [m for m in self.names.find(tokens) if m.entity in self.characters]
+        for i in reversed(spots):
+            owner = max((m for m in mentions if m.end <= i), key=lambda m: m.end, default=None)
+            if owner is not None:
+                tokens[i : i + 1] = tokens[owner.start : owner.end]
+        return " ".join(tokens)
+
     def _resolve_description(self, question: str, query: Query, progress: Progress) -> Query:
         """Read "the girl who infected Gyeong-su, what happened to her" as a question about her.
 
@@ -176,7 +203,14 @@ class ShowView:
         found = describe_person(self.lexicon.words(question), self.lexicon.concept_of)
         if found is None:
             return query
-        clause, rest = found
+        head, clause, rest = found
+        named = self._analyse(" ".join(head), progress).entities & self.characters.keys()
+        if named:
+            # "The rich girl who infected her classmate": the head is already a name.
+            resolved = self._analyse(" ".join(rest), progress)
+            resolved.entities = resolved.entities | named
+            resolved.terms.update({entity_term(e): 1.0 for e in named})
+            return resolved
         described = self._analyse(" ".join(clause), progress)
         matches = self._matches(described)[1]
         if not matches or matches[0].score < self.policy.description_threshold:

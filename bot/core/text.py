@@ -49,6 +49,7 @@ def _concept_map(concepts: dict[str, list[str]]) -> dict[str, str]:
 
 CONCEPT_OF: dict[str, str] = _concept_map(_EN["concepts"])
 PERSON_NOUNS = frozenset(_EN["person_nouns"])
+POSSESSIVE_PRONOUNS = frozenset(_EN["possessive_pronouns"])
 RELATION_WORDS: dict[str, list[str]] = {
     word: group for group in _EN["relation_words"] for word in group
 }
