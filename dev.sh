@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # One entry point for people and CI: sets up .venv on first use, then runs what was asked.
 #   ./dev.sh run     run the Discord bot, or the offline chat when no DISCORD_TOKEN is set
-#   ./dev.sh test    lint, type-check the core, then the whole test suite
+#   ./dev.sh test    lint, type-check the core and the double, then the whole test suite
 #   ./dev.sh score   score the answering core on ../shared/eval/dev-questions.yaml
 #   ./dev.sh bench   print the engine benchmark
 set -euo pipefail
@@ -9,16 +9,18 @@ cd "$(dirname "$0")"
 
 PYTHON=${PYTHON:-python3}
 VENV=.venv
+DOUBLE=./testing/discord_double
 
 setup() {
   local stamp="$VENV/.installed"
   if [ ! -x "$VENV/bin/python" ]; then
     "$PYTHON" -m venv "$VENV"
   fi
-  # Reinstall only when the project's dependencies changed.
-  if [ ! -f "$stamp" ] || [ pyproject.toml -nt "$stamp" ]; then
+  # Reinstall only when the dependencies of the project or of its Discord double (a package of
+  # its own, which the end-to-end tests import as `discord_double`) changed.
+  if [ ! -f "$stamp" ] || [ pyproject.toml -nt "$stamp" ] || [ "$DOUBLE/pyproject.toml" -nt "$stamp" ]; then
     "$VENV/bin/python" -m pip install --quiet --upgrade pip
-    "$VENV/bin/python" -m pip install --quiet -e '.[dev]'
+    "$VENV/bin/python" -m pip install --quiet -e '.[dev]' -e "$DOUBLE"
     touch "$stamp"
   fi
 }

@@ -1,7 +1,7 @@
 """Burst benchmark: many concurrent /ask interactions against the real bot, in one process.
 
 The real SpoilerBot (discord.py, cogs, a SQLite file, the real fact base) runs against the local
-Discord double from tests/. Latency is measured by the double, from dispatching
+Discord double (`discord_double`, in testing/). Latency is measured by the double, from dispatching
 INTERACTION_CREATE to the arrival of the bot's first interaction callback. The floor is a
 trivial /ping (added to this benchmark's bot only) on the same harness: what discord.py and the
 double cost without any of the bot's work.
@@ -29,20 +29,16 @@ import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
 
-PROJECT_ROOT = Path(__file__).resolve().parent.parent
-if str(PROJECT_ROOT) not in sys.path:  # run as a plain script: make `tests` importable
-    sys.path.insert(0, str(PROJECT_ROOT))
+import discord
+from discord import app_commands
+from discord_double import DiscordDouble, InteractionRecord
+from sqlalchemy import text
 
-import discord  # noqa: E402
-from discord import app_commands  # noqa: E402
-from sqlalchemy import text  # noqa: E402
-
-from bot.bot import SpoilerBot  # noqa: E402
-from bot.core.library import Library  # noqa: E402
-from bot.core.progress import Progress  # noqa: E402
-from bot.db import CachedStorage, ProgressCache, create_engine  # noqa: E402
-from bot.settings import Settings  # noqa: E402
-from tests.discord_double import DiscordDouble, InteractionRecord  # noqa: E402
+from bot.bot import SpoilerBot
+from bot.core.library import Library
+from bot.core.progress import Progress
+from bot.db import CachedStorage, ProgressCache, create_engine
+from bot.settings import PROJECT_ROOT, Settings
 
 # Filled in main() with every paraphrase of the fact base, shuffled: each /ask in a run
 # asks something different, so the engine's answer cache does not flatter the figures.

@@ -24,13 +24,10 @@ from pathlib import Path
 
 import yaml
 
-PROJECT_ROOT = Path(__file__).resolve().parent.parent
-if str(PROJECT_ROOT) not in sys.path:  # run as a plain script
-    sys.path.insert(0, str(PROJECT_ROOT))
-
-from bot.core.detector import THRESHOLD, detect, detector_for  # noqa: E402
-from bot.core.library import Library  # noqa: E402
-from bot.core.progress import NOT_STARTED, Progress  # noqa: E402
+from bot.core.detector import THRESHOLD, detect, detector_for
+from bot.core.library import Library
+from bot.core.progress import NOT_STARTED, Progress
+from bot.settings import PROJECT_ROOT
 
 DEFAULT_SET = PROJECT_ROOT / "tests" / "detector" / "messages.yaml"
 

@@ -14,17 +14,12 @@ import gc
 import random
 import resource
 import string
-import sys
 import time
 from pathlib import Path
 
-PROJECT_ROOT = Path(__file__).resolve().parent.parent
-if str(PROJECT_ROOT) not in sys.path:  # run as a plain script
-    sys.path.insert(0, str(PROJECT_ROOT))
-
-from bot.core.library import Library  # noqa: E402
-from bot.core.progress import Progress  # noqa: E402
-from bot.settings import PROJECT_ROOT as ROOT  # noqa: E402
+from bot.core.library import Library
+from bot.core.progress import Progress
+from bot.settings import PROJECT_ROOT as ROOT
 
 MAX_QUESTION_CHARS = 400
 

@@ -15,6 +15,7 @@ from typing import Any
 
 import pytest
 import yaml
+from discord_double import EPHEMERAL, DiscordDouble, Reply
 
 from bot.bot import SpoilerBot
 from bot.core.engine import ShowEngine
@@ -23,7 +24,6 @@ from bot.core.progress import Progress
 from bot.core.schema import ShowFile
 from bot.db import CachedStorage, Storage, create_engine
 from bot.settings import PROJECT_ROOT, Settings
-from tests.discord_double import EPHEMERAL, DiscordDouble, Reply
 from tests.helpers import cut_raw
 
 DATA_DIR = PROJECT_ROOT / "data" / "shows"

@@ -16,6 +16,7 @@ import threading
 from collections.abc import Iterator
 
 import pytest
+from discord_double import DiscordDouble
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -24,7 +25,6 @@ from bot.cli import answer_lines, write_record
 from bot.core.library import Library
 from bot.core.progress import Progress
 from bot.db import Storage
-from tests.discord_double import DiscordDouble
 from tests.helpers import DATA_DIR, split_spoilers
 from tests.test_bot_e2e import assert_safe, make_settings, set_progress
 

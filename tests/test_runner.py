@@ -9,9 +9,9 @@ import signal
 import sys
 
 import pytest
+from discord_double import DiscordDouble
 
 from bot.settings import PROJECT_ROOT
-from tests.discord_double import DiscordDouble
 
 
 def bot_env(tmp_path, **overrides: str) -> dict[str, str]:

@@ -18,12 +18,12 @@ from typing import Any
 
 import asyncpg
 import pytest
+from discord_double import DiscordDouble, GuildSpec, MemberSpec
 from sqlalchemy.engine import make_url
 
 from bot.core.progress import Progress
 from bot.db import CachedStorage, ProgressCache
 from bot.settings import PROJECT_ROOT
-from tests.discord_double import DiscordDouble, GuildSpec, MemberSpec
 from tests.test_storage import PG_URL, Backend, _postgres_schema
 
 SHOW = "all-of-us-are-dead"

@@ -13,11 +13,7 @@ from collections.abc import AsyncIterator
 from typing import Any
 
 import pytest
-
-from bot.bot import SpoilerBot
-from bot.core.library import Library
-from bot.db import Storage
-from tests.discord_double import (
+from discord_double import (
     BOT_PERMISSIONS,
     MANAGE_MESSAGES,
     MANAGE_WEBHOOKS,
@@ -26,6 +22,10 @@ from tests.discord_double import (
     GuildSpec,
     Reply,
 )
+
+from bot.bot import SpoilerBot
+from bot.core.library import Library
+from bot.db import Storage
 from tests.helpers import DATA_DIR
 from tests.test_bot_e2e import (
     assert_safe,
