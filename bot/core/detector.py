@@ -30,13 +30,26 @@ import re
 from collections import Counter
 from dataclasses import dataclass
 from functools import lru_cache
+from importlib.resources import files
+from typing import Any
+
+import yaml
 
 from bot.core.engine import Library, ShowEngine, ShowView
 from bot.core.index import SHOW_ENTITY, Query
 from bot.core.names import NameMatcher
 from bot.core.progress import Progress
 from bot.core.schema import Fact
-from bot.core.text import LAST_WATCHED, QUESTION_WORDS, SHOW_CONCEPT, stem
+from bot.core.text import (
+    LAST_WATCHED,
+    PERSON_NOUNS,
+    QUESTION_WORDS,
+    SHOW_CONCEPT,
+    STOPWORDS,
+    is_hangul,
+    stem,
+    strip_particle,
+)
 
 # A finding at or above this confidence counts; a paraphrase match's confidence is the share
 # of the paraphrase the statement covers. Lower catches more loosely worded spoilers and flags
@@ -48,6 +61,13 @@ from bot.core.text import LAST_WATCHED, QUESTION_WORDS, SHOW_CONCEPT, stem
 THRESHOLD = 0.4
 # How sure each rule is when it fires (fate rule) or at most (the coverage rules).
 FATE_CONFIDENCE = 0.9
+# The event rule: a statement that names a fact's people and says what happens in its words.
+EVENT_CONFIDENCE = 0.8
+EVENT_RANKS = 3
+EVENT_MARGIN = 0.1
+MIN_EVENT_WEIGHT = 3.0
+MIN_EVENT_PRECISION = 0.4
+MIN_UNNAMED_SHARE = 0.5
 ANSWER_CONFIDENCE = 0.85
 # Share of a statement's weight that must lie in a fact's answer for the answer rule to fire
 # (its confidence then grows with that share and with the words in common).
@@ -69,6 +89,7 @@ MIN_SHARED_PARAPHRASE_TERMS = 2
 MAX_MESSAGE_CHARS = 4000
 MAX_STATEMENTS = 24
 _CANDIDATES = 40
+_DEBUG = False
 
 # Generic English: the sense of a fate word. The index folds them all into one concept
 # ("fate"), which is right for questions ("did X die" and "did X survive" ask the same) but
@@ -107,6 +128,42 @@ _QUESTION_START = frozenset(
     ).split()
 )
 _PRONOUNS = frozenset("he she they him her them his hers their theirs".split())
+
+
+def _language() -> dict[str, Any]:
+    data: dict[str, Any] = yaml.safe_load(
+        files("bot.core.lang").joinpath("detector.yaml").read_text(encoding="utf-8")
+    )
+    return data
+
+
+# The detector's own language (bot/core/lang/detector.yaml): fans' words for events, lead-ins
+# that make a question assert, guesses, and Korean word stems. Only the detector reads it.
+_LANG = _language()
+_SYNONYMS: dict[str, str] = _LANG["synonyms"]
+_PHRASES = [(re.compile(rule["pattern"]), f" {rule['as']} ") for rule in _LANG["phrases"]]
+_LEAD_INS = [tuple(words) for words in _LANG["lead_ins"]]
+_PRESUPPOSING = frozenset(_LANG["presupposing"])
+_PRESUPPOSING_VERBS = frozenset(_LANG["presupposing_verbs"])
+_OPEN_QUESTIONS = frozenset(_LANG["open_questions"])
+_GUESSES = [tuple(words) for words in _LANG["guesses"]]
+_KOREAN: dict[str, Any] = _LANG["korean"]
+_KOREAN_PREFIXES = sorted(_KOREAN["prefixes"].items(), key=lambda item: -len(item[0]))
+_STATEMENT_END = re.compile(
+    "("
+    + "|".join(sorted(map(re.escape, _KOREAN["statement_endings"]), key=len, reverse=True))
+    + r")(?=\s)"
+)
+_NAME_SUFFIX: str = _KOREAN["name_suffix"]
+_FAN_WORDS = frozenset(_LANG["fan_words"])
+_SLANG = [re.compile(pattern) for pattern in _LANG["slang"]]
+_LIGHT = frozenset(stem(word) for word in _LANG["light_words"])
+# Emoji, arrows and " = " end a statement as a full stop does ("X saves Y 🥹 my boy ...").
+_SYMBOLS = re.compile(r"[\u2190-\u2bff\U0001f000-\U0001faff]+|\s=+\s")
+# "... and then the door is locked": a new clause, whoever it is about.
+_NEW_CLAUSE = re.compile(r",?\s+(?:and|but)\s+(?=(?:then|it|its|he|she|they|we|i)\b)", re.I)
+# A role word that names a person alone ("the archer"), not only before a person noun.
+_AGENT = re.compile(r"(?:er|or|ist|ent|ant|ian)$")
 # "Ms. Park" is one name, not the end of a sentence.
 _ABBREVIATION = re.compile(r"\b(mr|mrs|ms|dr|st|jr|sr|prof)\.", re.I)
 _SENTENCE = re.compile(r"[^.!?\n;]+[.!?\n;]*")
@@ -127,7 +184,7 @@ class Finding:
 
     fact: Fact
     confidence: float
-    rule: str  # "fate", "paraphrase", "answer" or "twist"
+    rule: str  # "fate", "paraphrase", "answer", "event" or "twist"
 
 
 @dataclass(frozen=True, slots=True)
@@ -187,6 +244,7 @@ _FATE_TERMS = _DEATH | _ALIVE | _SENSE_CONCEPTS
 def sentences(text: str) -> list[str]:
     """Return the sentences of a message, spoiler bars removed."""
     text = _ABBREVIATION.sub(r"\1", text[:MAX_MESSAGE_CHARS].replace("||", " "))
+    text = _STATEMENT_END.sub(r"\1.", _NEW_CLAUSE.sub("\n", _SYMBOLS.sub("\n", text)))
     return [s for s in (s.strip() for s in _SENTENCE.findall(text)) if s]
 
 
@@ -229,6 +287,16 @@ class SpoilerDetector:
         for terms in self._facts:
             for subject in terms.subjects if terms.senses else ():
                 self._fates.setdefault(subject, []).append(terms)
+        # A description says whom it means by a word only that person's role uses ("the
+        # archer girl", "the ex-delinquent"): role words -> the one character they fit.
+        roles: dict[str, set[str]] = {}
+        for character in raw.values():
+            first = character.role.split(". ")[0]
+            for term in _content(self.view.index.analyse(first, fuzzy=False).terms):
+                if not term.startswith(("@", "~")) and term not in self._opinions:
+                    roles.setdefault(term, set()).add(character.id)
+        self._described = {t: next(iter(ids)) for t, ids in roles.items() if len(ids) == 1}
+        self._korean: dict[str, str] = {}
 
     def _fact_terms(self, fact: Fact) -> _FactTerms:
         index = self.view.index
@@ -243,7 +311,11 @@ class SpoilerDetector:
             )
         )
         told = self._senses(fact.answer, answer)
-        senses = told if "fate" in fact.topics else frozenset()
+        # A fate fact's state is its first sentence when that says one: "X is alive. He
+        # walks in on a murder" is no death of X.
+        first = fact.answer.split(". ")[0]
+        stated = self._senses(first, _content(index.analyse(first, fuzzy=False).terms))
+        senses = (stated or told) if "fate" in fact.topics else frozenset()
         every = answer.union(*paraphrases)
         return _FactTerms(fact, answer, paraphrases, self._leads(fact), senses, told, every)
 
@@ -292,20 +364,121 @@ class SpoilerDetector:
         mentions = self.view.names.find(tokens[:3], fuzzy=False)
         return not (mentions and mentions[0].start == 0)  # "Will is found" names Will
 
+    def _read(self, sentence: str) -> list[str]:
+        """Return a sentence's words as the base would word them.
+
+        Fans' words for events become the base's ("grilling" -> "questions"), Korean word
+        stems English words, and a Korean name loses the suffix said after it ("귀남이가").
+        """
+        text = sentence.lower().replace("\u2019", "'")
+        for slang in _SLANG:
+            text = slang.sub(" ", text)
+        for pattern, replacement in _PHRASES:
+            text = pattern.sub(replacement, text)
+        read: list[str] = []
+        for token in self.view.lexicon.words(text):
+            if token in _FAN_WORDS:
+                continue
+            word = self._hangul(token) if is_hangul(token) else _SYNONYMS.get(token, token)
+            read.extend(word.split())
+        return read
+
+    def _hangul(self, token: str) -> str:
+        known = self._korean.get(token)
+        if known is not None:
+            return known
+        base = strip_particle(token)
+        word = token
+        if self._is_name(base):
+            word = base
+        elif base.endswith(_NAME_SUFFIX) and self._is_name(base[: -len(_NAME_SUFFIX)]):
+            word = base[: -len(_NAME_SUFFIX)]
+        else:
+            for prefix, english in _KOREAN_PREFIXES:
+                # A one-syllable stem is a whole word only: "문" (door) starts 문제 too.
+                if base == prefix or (len(prefix) > 1 and base.startswith(prefix)):
+                    word = english
+                    break
+        if len(self._korean) < 4096:
+            self._korean[token] = word
+        return word
+
+    def _is_name(self, word: str) -> bool:
+        return bool(word) and bool(self.view.names.find([word], fuzzy=False))
+
+    def _descriptions(self, tokens: list[str]) -> set[str]:
+        """Return the people a statement describes by their role ("the archer girl")."""
+        found: set[str] = set()
+        for position, token in enumerate(tokens):
+            if token != "the":
+                continue
+            words = tokens[position + 1 : position + 4]
+            for number, word in enumerate(words):
+                if word in PERSON_NOUNS or word in STOPWORDS:
+                    break
+                person = self._described.get(stem(word))
+                following = words[number + 1] if number + 1 < len(words) else ""
+                if person and (following in PERSON_NOUNS or _AGENT.search(word)):
+                    found.add(person)
+                    break
+        return found
+
+    def _statement_of(self, tokens: list[str], sentence: str) -> list[str] | None:
+        """Return the words a sentence states, or None when it only asks, wishes or guesses.
+
+        A question that embeds a statement states it: "is it true X dies?", and "why did X
+        kill Y?" (asking why says it happened), but "did X die?" asks.
+        """
+        if _starts(tokens, _GUESSES):
+            return None
+        for lead in _LEAD_INS:
+            if tuple(tokens[: len(lead)]) == lead:
+                return tokens[len(lead) :]
+        if (
+            len(tokens) > 2
+            and tokens[0] in _PRESUPPOSING
+            and tokens[1] in _PRESUPPOSING_VERBS
+            and tokens[1] not in _OPEN_QUESTIONS
+            and self.view.names.find(tokens[2:], fuzzy=False)
+        ):
+            return tokens[2:]
+        if tokens and tokens[0] in _PRESUPPOSING and tokens[1:2] and tokens[1] in _OPEN_QUESTIONS:
+            return None
+        if self._asks(sentence, tokens):
+            return None
+        return tokens
+
     def detect(self, text: str) -> Detection:
         """Return what a message reveals: confident findings, latest episode first."""
         best: dict[str, Finding] = {}
-        previous: frozenset[str] = frozenset()
         named: Progress | None = None
-        read = 0
-        for sentence in sentences(text):
-            tokens = self.view.lexicon.words(sentence)
-            query = self.view.index.analyse(sentence)
-            entities = query.entities - {SHOW_ENTITY}
-            if not entities and _PRONOUNS.intersection(tokens):
+        statements: list[tuple[str, Query, frozenset[str], bool]] = []
+        for sentence in sentences(text)[: MAX_STATEMENTS * 2]:
+            tokens = self._read(sentence)
+            stated = self._statement_of(tokens, sentence)
+            reading = " ".join(tokens if stated is None else stated)
+            query = self.view.index.analyse(reading)
+            entities = (query.entities - {SHOW_ENTITY}) | self._descriptions(tokens)
+            # "she", "the poor girl": someone the message names elsewhere.
+            refers = bool(_PRONOUNS.intersection(tokens) or PERSON_NOUNS.intersection(tokens))
+            statements.append(
+                (reading if stated is not None else "", query, frozenset(entities), refers)
+            )
+        resolved: list[frozenset[str]] = []
+        previous: frozenset[str] = frozenset()
+        for _, _, entities, refers in statements:
+            if not entities and refers:
                 entities = previous  # "Is Nam-ra ok? ||She turns.||": she is Nam-ra
             previous = entities or previous
-            if self._asks(sentence, tokens):
+            resolved.append(entities)
+        following: frozenset[str] = frozenset()
+        for number in range(len(statements) - 1, -1, -1):
+            if not resolved[number] and statements[number][3]:
+                resolved[number] = following  # "the poor girl got hit by a bus. X, ..."
+            following = statements[number][2] or following
+        read = 0
+        for (reading, query, _, _), entities in zip(statements, resolved, strict=True):
+            if not reading:
                 continue
             read += 1
             if read > MAX_STATEMENTS:
@@ -313,7 +486,7 @@ class SpoilerDetector:
             episodes = [Progress(s, e) for s, e in query.episodes if s and e]
             if episodes and self._within_show(max(episodes)):
                 named = max([named, *episodes]) if named else max(episodes)
-            for finding in self._statement(sentence, query.terms, entities):
+            for finding in self._statement(reading, query.terms, entities):
                 known = best.get(finding.fact.id)
                 if known is None or finding.confidence > known.confidence:
                     best[finding.fact.id] = finding
@@ -344,12 +517,18 @@ class SpoilerDetector:
                         found.append((Finding(fate.fact, FATE_CONFIDENCE, "fate"), told))
         query = Query({t: 1.0 for t in terms}, entities)
         total = sum(self._weight(t) for t in words)
-        for match in self.view.index.search(query, limit=_CANDIDATES):
+        matches = self.view.index.search(query, limit=_CANDIDATES)
+        top = matches[0].score if matches else 0.0
+        for rank, match in enumerate(matches):
             fact = self._by_id.get(match.fact.id)
             if fact is None:
                 continue
             if senses and fact.told and not senses & fact.told:
                 continue  # "Will is found dead" is not told by a fact that finds him alive
+            if rank < EVENT_RANKS and match.score >= top - EVENT_MARGIN:
+                event = self._event(fact, match.precision, plain, entities)
+                if event is not None:
+                    found.append(event)
             shared = frozenset(terms & fact.answer)
             coverage, matched = self._paraphrase_coverage(fact, terms)
             # Most of what the statement says must be in the fact too: "Nancy and Steve are
@@ -377,6 +556,35 @@ class SpoilerDetector:
                     )
         confident = [(f, told) for f, told in found if f.confidence >= THRESHOLD]
         return [f for f, told in confident if not self._told_earlier(f, told, confident)]
+
+    def _event(
+        self, fact: _FactTerms, precision: float, plain: set[str], entities: frozenset[str]
+    ) -> tuple[Finding, frozenset[str]] | None:
+        """Return a finding when the statement tells the fact's event about its people.
+
+        The core ranked the fact first (or nearly) for the statement; it tells it when it
+        names one of the fact's people (or, naming nobody, shares two words with it) and says
+        what happens in words of the fact that carry weight, not only in names.
+        """
+        people = {e for e in entities if e in self.view.index.entities_of(fact.fact)}
+        if entities and not people:
+            return None
+        event = frozenset(plain & fact.terms)
+        heavy = event - _LIGHT
+        weight = sum(self._weight(t) for t in heavy)
+        if weight < MIN_EVENT_WEIGHT or precision < MIN_EVENT_PRECISION:
+            return None
+        if not people:
+            # Naming nobody, it must say most of what it says in the fact's words, and two
+            # of them: "people keep posting" is no event of the base.
+            said = sum(self._weight(t) for t in plain - _LIGHT)
+            if len(heavy) < 2 or weight < MIN_UNNAMED_SHARE * said:
+                return None
+        sure = min(1.0, weight / (2 * MIN_EVENT_WEIGHT)) * min(1.0, precision + 0.2)
+        told = event | {f"@{e}" for e in people}
+        if _DEBUG:
+            print("  event", fact.fact.id, sorted(event), round(weight, 2), round(precision, 2))
+        return Finding(fact.fact, EVENT_CONFIDENCE * sure, "event"), told
 
     def _reveals(self, sentence: str) -> list[tuple[Finding, frozenset[str]]]:
         """Return the twists a statement tells: one person named by a twist name and another."""
@@ -437,6 +645,16 @@ class SpoilerDetector:
             if coverage > best:
                 best, matched = coverage, frozenset(shared)
         return best, matched
+
+
+def _starts(tokens: list[str], phrases: list[tuple[str, ...]]) -> bool:
+    """Whether any of the phrases occurs among the first words of a sentence."""
+    head = tokens[:40]
+    for phrase in phrases:
+        size = len(phrase)
+        if any(tuple(head[i : i + size]) == phrase for i in range(len(head) - size + 1)):
+            return True
+    return False
 
 
 def _content(terms: dict[str, float] | frozenset[str]) -> set[str]:
