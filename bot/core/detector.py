@@ -88,7 +88,7 @@ MIN_SHARED_PARAPHRASE_TERMS = 2
 # bounded whatever is pasted (Discord's own limit is 2,000 characters, 4,000 with Nitro).
 MAX_MESSAGE_CHARS = 4000
 MAX_STATEMENTS = 24
-_CANDIDATES = 40
+_CANDIDATES = 12
 _DEBUG = False
 
 # Generic English: the sense of a fate word. The index folds them all into one concept
@@ -141,7 +141,10 @@ def _language() -> dict[str, Any]:
 # that make a question assert, guesses, and Korean word stems. Only the detector reads it.
 _LANG = _language()
 _SYNONYMS: dict[str, str] = _LANG["synonyms"]
-_PHRASES = [(re.compile(rule["pattern"]), f" {rule['as']} ") for rule in _LANG["phrases"]]
+# One pass over a sentence for all the phrases: each is a group, and the group that matched
+# says what to put in its place.
+_PHRASES = re.compile("|".join(f"({rule['pattern']})" for rule in _LANG["phrases"]))
+_PHRASED = [f" {rule['as']} " for rule in _LANG["phrases"]]
 _LEAD_INS = [tuple(words) for words in _LANG["lead_ins"]]
 _PRESUPPOSING = frozenset(_LANG["presupposing"])
 _PRESUPPOSING_VERBS = frozenset(_LANG["presupposing_verbs"])
@@ -156,7 +159,7 @@ _STATEMENT_END = re.compile(
 )
 _NAME_SUFFIX: str = _KOREAN["name_suffix"]
 _FAN_WORDS = frozenset(_LANG["fan_words"])
-_SLANG = [re.compile(pattern) for pattern in _LANG["slang"]]
+_SLANG = re.compile("|".join(f"(?:{pattern})" for pattern in _LANG["slang"]))
 _LIGHT = frozenset(stem(word) for word in _LANG["light_words"])
 # Emoji, arrows and " = " end a statement as a full stop does ("X saves Y 🥹 my boy ...").
 _SYMBOLS = re.compile(r"[\u2190-\u2bff\U0001f000-\U0001faff]+|\s=+\s")
@@ -268,6 +271,15 @@ class SpoilerDetector:
         self._idf = {t: math.log(1 + total / n) for t, n in frequency.items()}
         self._unknown_idf = math.log(1 + total)
         self._by_id = {terms.fact.id: terms for terms in self._facts}
+        # Each paraphrase with the people it names and its weight, worked out once.
+        self._paraphrase_info = {
+            terms.fact.id: [
+                (p, frozenset(t for t in p if t.startswith("@")), sum(map(self._weight, p)))
+                for p in terms.paraphrases
+                if p
+            ]
+            for terms in self._facts
+        }
         # A twist name ("Papa") said as another name of the same person reveals the twist.
         self._twists: dict[tuple[str, str], Fact] = {}
         raw = engine._characters  # the show file's own characters, reveals and all
@@ -371,10 +383,7 @@ class SpoilerDetector:
         stems English words, and a Korean name loses the suffix said after it ("귀남이가").
         """
         text = sentence.lower().replace("\u2019", "'")
-        for slang in _SLANG:
-            text = slang.sub(" ", text)
-        for pattern, replacement in _PHRASES:
-            text = pattern.sub(replacement, text)
+        text = _PHRASES.sub(_phrased, _SLANG.sub(" ", text))
         read: list[str] = []
         for token in self.view.lexicon.words(text):
             if token in _FAN_WORDS:
@@ -515,8 +524,13 @@ class SpoilerDetector:
                     if senses & fate.senses:
                         told = frozenset({f"@{entity}", *sense_terms}) | (terms & fate.answer)
                         found.append((Finding(fate.fact, FATE_CONFIDENCE, "fate"), told))
-        query = Query({t: 1.0 for t in terms}, entities)
-        total = sum(self._weight(t) for t in words)
+        query = Query(dict.fromkeys(terms, 1.0), entities)
+        weight = {t: self._weight(t) for t in terms}
+        total = sum(weight[t] for t in words)
+        # Most of what the statement says must be in the fact too: "Nancy and Steve are
+        # cute together" covers "did Nancy and Steve get together" but says something else.
+        said = sum(weight[t] for t in plain)
+        unlight = sum(weight[t] for t in plain - _LIGHT)
         matches = self.view.index.search(query, limit=_CANDIDATES)
         top = matches[0].score if matches else 0.0
         for rank, match in enumerate(matches):
@@ -526,15 +540,12 @@ class SpoilerDetector:
             if senses and fact.told and not senses & fact.told:
                 continue  # "Will is found dead" is not told by a fact that finds him alive
             if rank < EVENT_RANKS and match.score >= top - EVENT_MARGIN:
-                event = self._event(fact, match.precision, plain, entities)
+                event = self._event(fact, match.precision, plain, entities, weight, unlight)
                 if event is not None:
                     found.append(event)
             shared = frozenset(terms & fact.answer)
-            coverage, matched = self._paraphrase_coverage(fact, terms)
-            # Most of what the statement says must be in the fact too: "Nancy and Steve are
-            # cute together" covers "did Nancy and Steve get together" but says something else.
-            said = sum(self._weight(t) for t in plain)
-            kept = sum(self._weight(t) for t in plain & fact.terms)
+            coverage, matched = self._paraphrase_coverage(fact, terms, weight)
+            kept = sum(weight[t] for t in plain & fact.terms)
             if (
                 coverage >= THRESHOLD
                 and (not said or kept / said >= MIN_STATEMENT_KEPT)
@@ -543,10 +554,10 @@ class SpoilerDetector:
                 found.append((Finding(fact.fact, coverage, "paraphrase"), matched | shared))
             shared_words = {t for t in shared if not t.startswith(("@", "~"))}
             named = not entities or any(f"@{e}" in fact.answer for e in entities)
-            rare = [t for t in shared_words if self._weight(t) >= self._unknown_idf]
+            rare = [t for t in shared_words if weight[t] >= self._unknown_idf]
             enough = len(shared_words) >= MIN_SHARED_ANSWER_WORDS
             if total and named and (enough or (rare and len(entities) >= 2)):
-                recall = sum(self._weight(t) for t in shared if t in words) / total
+                recall = sum(weight[t] for t in shared if t in words) / total
                 if recall >= MIN_ANSWER_RECALL or (rare and recall >= MIN_RARE_RECALL):
                     # Two words in common may be chance ("best friends"); four rarely are,
                     # and neither is a word only this fact uses, said of its people ("CPR").
@@ -558,7 +569,13 @@ class SpoilerDetector:
         return [f for f, told in confident if not self._told_earlier(f, told, confident)]
 
     def _event(
-        self, fact: _FactTerms, precision: float, plain: set[str], entities: frozenset[str]
+        self,
+        fact: _FactTerms,
+        precision: float,
+        plain: set[str],
+        entities: frozenset[str],
+        weights: dict[str, float],
+        said: float,
     ) -> tuple[Finding, frozenset[str]] | None:
         """Return a finding when the statement tells the fact's event about its people.
 
@@ -571,15 +588,13 @@ class SpoilerDetector:
             return None
         event = frozenset(plain & fact.terms)
         heavy = event - _LIGHT
-        weight = sum(self._weight(t) for t in heavy)
+        weight = sum(weights[t] for t in heavy)
         if weight < MIN_EVENT_WEIGHT or precision < MIN_EVENT_PRECISION:
             return None
-        if not people:
-            # Naming nobody, it must say most of what it says in the fact's words, and two
-            # of them: "people keep posting" is no event of the base.
-            said = sum(self._weight(t) for t in plain - _LIGHT)
-            if len(heavy) < 2 or weight < MIN_UNNAMED_SHARE * said:
-                return None
+        # Naming nobody, it must say most of what it says in the fact's words, and two of
+        # them: "people keep posting" is no event of the base.
+        if not people and (len(heavy) < 2 or weight < MIN_UNNAMED_SHARE * said):
+            return None
         sure = min(1.0, weight / (2 * MIN_EVENT_WEIGHT)) * min(1.0, precision + 0.2)
         told = event | {f"@{e}" for e in people}
         if _DEBUG:
@@ -627,30 +642,35 @@ class SpoilerDetector:
         return False
 
     def _paraphrase_coverage(
-        self, fact: _FactTerms, terms: set[str]
+        self, fact: _FactTerms, terms: set[str], weights: dict[str, float]
     ) -> tuple[float, frozenset[str]]:
         """Return the best share of a paraphrase's weight the statement covers, and its terms."""
         best, matched = 0.0, frozenset[str]()
-        for paraphrase in fact.paraphrases:
-            people = {t for t in paraphrase if t.startswith("@")}
-            if not paraphrase or not people <= terms:
+        for paraphrase, people, size in self._paraphrase_info[fact.fact.id]:
+            if not people <= terms:
                 continue  # every person the question is about must be named
             shared = paraphrase & terms
             if not shared - people - _FATE_TERMS:
                 continue  # "does Will die" is answered either way: the fate rule decides
             if sum(not t.startswith("~") for t in shared) < MIN_SHARED_PARAPHRASE_TERMS:
                 continue  # one word and its concept ("finale") is chance
-            size = sum(self._weight(t) for t in paraphrase)
-            coverage = sum(self._weight(t) for t in shared) / size
+            coverage = sum(weights[t] for t in shared) / size
             if coverage > best:
                 best, matched = coverage, frozenset(shared)
         return best, matched
 
 
+def _phrased(match: re.Match[str]) -> str:
+    return _PHRASED[(match.lastindex or 1) - 1]
+
+
 def _starts(tokens: list[str], phrases: list[tuple[str, ...]]) -> bool:
     """Whether any of the phrases occurs among the first words of a sentence."""
     head = tokens[:40]
+    present = set(head)
     for phrase in phrases:
+        if phrase[0] not in present:
+            continue
         size = len(phrase)
         if any(tuple(head[i : i + size]) == phrase for i in range(len(head) - size + 1)):
             return True
