@@ -165,6 +165,12 @@ _LIGHT = frozenset(stem(word) for word in _LANG["light_words"])
 _SYMBOLS = re.compile(r"[\u2190-\u2bff\U0001f000-\U0001faff]+|\s=+\s")
 # "... and then the door is locked": a new clause, whoever it is about.
 _NEW_CLAUSE = re.compile(r",?\s+(?:and|but)\s+(?=(?:then|it|its|he|she|they|we|i)\b)", re.I)
+# Hangul syllables in Latin letters (Revised Romanisation), so a name written in Hangul is
+# found by its romanised spelling ("경수" -> "gyeongsu") when the show lists only that.
+_INITIALS = "g kk n d tt r m b pp s ss - j jj ch k t p h".split()
+_MEDIALS = "a ae ya yae eo e yeo ye o wa wae oe yo u wo we wi yu eu ui i".split()
+_FINALS = ["", *"k k k n n n t l k m l l l p l m p p t t ng t t k t p t".split()]
+_SYLLABLES = (0xAC00, 0xD7A3)
 # A role word that names a person alone ("the archer"), not only before a person noun.
 _AGENT = re.compile(r"(?:er|or|ist|ent|ant|ian)$")
 # "Ms. Park" is one name, not the end of a sentence.
@@ -322,11 +328,11 @@ class SpoilerDetector:
                 frozenset(_content(index.analyse(q, fuzzy=False).terms)) for q in fact.questions
             )
         )
-        told = self._senses(fact.answer, answer)
+        told = self._text_senses(fact.answer, answer)
         # A fate fact's state is its first sentence when that says one: "X is alive. He
         # walks in on a murder" is no death of X.
         first = fact.answer.split(". ")[0]
-        stated = self._senses(first, _content(index.analyse(first, fuzzy=False).terms))
+        stated = self._text_senses(first, _content(index.analyse(first, fuzzy=False).terms))
         senses = (stated or told) if "fate" in fact.topics else frozenset()
         every = answer.union(*paraphrases)
         return _FactTerms(fact, answer, paraphrases, self._leads(fact), senses, told, every)
@@ -341,9 +347,14 @@ class SpoilerDetector:
         first = next((e for e in mentions if e in fact.about), None)
         return frozenset([first] if first else fact.about)
 
-    def _senses(self, text: str, terms: frozenset[str] | set[str]) -> frozenset[str]:
-        """Return the fate senses a text speaks of: death, alive, and the show's own states."""
-        tokens = self.view.lexicon.words(_MAKES_IT.sub(" survives ", text.lower()))
+    def _text_senses(self, text: str, terms: frozenset[str] | set[str]) -> frozenset[str]:
+        """Return the fate senses a fact's text speaks of."""
+        return self._senses(
+            self.view.lexicon.words(_MAKES_IT.sub(" survives ", text.lower())), terms
+        )
+
+    def _senses(self, tokens: list[str], terms: frozenset[str] | set[str]) -> frozenset[str]:
+        """Return the fate senses words speak of: death, alive, and the show's own states."""
         senses: set[str] = set()
         for position, token in enumerate(tokens):
             word = stem(token)
@@ -398,10 +409,15 @@ class SpoilerDetector:
             return known
         base = strip_particle(token)
         word = token
+        bare = base[: -len(_NAME_SUFFIX)] if base.endswith(_NAME_SUFFIX) else ""
         if self._is_name(base):
             word = base
-        elif base.endswith(_NAME_SUFFIX) and self._is_name(base[: -len(_NAME_SUFFIX)]):
-            word = base[: -len(_NAME_SUFFIX)]
+        elif bare and self._is_name(bare):
+            word = bare
+        elif self._is_name(_romanised(base)):
+            word = _romanised(base)
+        elif bare and self._is_name(_romanised(bare)):
+            word = _romanised(bare)
         else:
             for prefix, english in _KOREAN_PREFIXES:
                 # A one-syllable stem is a whole word only: "문" (door) starts 문제 too.
@@ -461,7 +477,7 @@ class SpoilerDetector:
         """Return what a message reveals: confident findings, latest episode first."""
         best: dict[str, Finding] = {}
         named: Progress | None = None
-        statements: list[tuple[str, Query, frozenset[str], bool]] = []
+        statements: list[tuple[list[str] | None, Query, frozenset[str], bool]] = []
         for sentence in sentences(text)[: MAX_STATEMENTS * 2]:
             tokens = self._read(sentence)
             stated = self._statement_of(tokens, sentence)
@@ -470,9 +486,7 @@ class SpoilerDetector:
             entities = (query.entities - {SHOW_ENTITY}) | self._descriptions(tokens)
             # "she", "the poor girl": someone the message names elsewhere.
             refers = bool(_PRONOUNS.intersection(tokens) or PERSON_NOUNS.intersection(tokens))
-            statements.append(
-                (reading if stated is not None else "", query, frozenset(entities), refers)
-            )
+            statements.append((stated, query, frozenset(entities), refers))
         resolved: list[frozenset[str]] = []
         previous: frozenset[str] = frozenset()
         for _, _, entities, refers in statements:
@@ -486,8 +500,8 @@ class SpoilerDetector:
                 resolved[number] = following  # "the poor girl got hit by a bus. X, ..."
             following = statements[number][2] or following
         read = 0
-        for (reading, query, _, _), entities in zip(statements, resolved, strict=True):
-            if not reading:
+        for (stated, query, _, _), entities in zip(statements, resolved, strict=True):
+            if not stated:
                 continue
             read += 1
             if read > MAX_STATEMENTS:
@@ -495,7 +509,7 @@ class SpoilerDetector:
             episodes = [Progress(s, e) for s, e in query.episodes if s and e]
             if episodes and self._within_show(max(episodes)):
                 named = max([named, *episodes]) if named else max(episodes)
-            for finding in self._statement(reading, query.terms, entities):
+            for finding in self._statement(stated, query.terms, entities):
                 known = best.get(finding.fact.id)
                 if known is None or finding.confidence > known.confidence:
                     best[finding.fact.id] = finding
@@ -507,16 +521,16 @@ class SpoilerDetector:
         return 1 <= episode.episode <= counts.get(episode.season, 0)
 
     def _statement(
-        self, sentence: str, raw_terms: dict[str, float], entities: frozenset[str]
+        self, tokens: list[str], raw_terms: dict[str, float], entities: frozenset[str]
     ) -> list[Finding]:
         """Return the confident findings of one statement, each the earliest that tells it."""
         terms = (_content(raw_terms) - self._opinions) | {f"@{e}" for e in entities}
         words = {t for t in terms if not t.startswith("@")}
         plain = {t for t in words if not t.startswith("~")}
-        found: list[tuple[Finding, frozenset[str]]] = self._reveals(sentence)
+        found: list[tuple[Finding, frozenset[str]]] = self._reveals(tokens)
         if not words:
             return [f for f, _ in found]  # only names: "Nam-ra is my fave" tells nothing
-        senses = self._senses(sentence, terms)
+        senses = self._senses(tokens, terms)
         sense_terms = {t for t in words if t in _FATE_TERMS or t in self._states}
         if senses:  # fate: the person and a fate word of the same sense
             for entity in entities:
@@ -601,11 +615,10 @@ class SpoilerDetector:
             print("  event", fact.fact.id, sorted(event), round(weight, 2), round(precision, 2))
         return Finding(fact.fact, EVENT_CONFIDENCE * sure, "event"), told
 
-    def _reveals(self, sentence: str) -> list[tuple[Finding, frozenset[str]]]:
+    def _reveals(self, tokens: list[str]) -> list[tuple[Finding, frozenset[str]]]:
         """Return the twists a statement tells: one person named by a twist name and another."""
         if not self._twists:
             return []
-        tokens = self.view.lexicon.words(sentence)
         keys: dict[str, set[str]] = {}
         for mention in self.view.names.find(tokens, fuzzy=False):
             keys.setdefault(mention.entity, set()).add("".join(tokens[mention.start : mention.end]))
@@ -658,6 +671,20 @@ class SpoilerDetector:
             if coverage > best:
                 best, matched = coverage, frozenset(shared)
         return best, matched
+
+
+def _romanised(word: str) -> str:
+    """Spell a Hangul word in Latin letters; "" when it holds anything but syllables."""
+    letters = []
+    for character in word:
+        code = ord(character)
+        if not _SYLLABLES[0] <= code <= _SYLLABLES[1]:
+            return ""
+        code -= _SYLLABLES[0]
+        initial = _INITIALS[code // 588]
+        letters.append(("" if initial == "-" else initial) + _MEDIALS[code % 588 // 28])
+        letters.append(_FINALS[code % 28])
+    return "".join(letters)
 
 
 def _phrased(match: re.Match[str]) -> str:
