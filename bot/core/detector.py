@@ -66,7 +66,7 @@ EVENT_CONFIDENCE = 0.8
 EVENT_RANKS = 3
 EVENT_MARGIN = 0.1
 MIN_EVENT_WEIGHT = 3.0
-MIN_EVENT_PRECISION = 0.4
+MIN_EVENT_PRECISION = 0.3
 MIN_UNNAMED_SHARE = 0.5
 ANSWER_CONFIDENCE = 0.85
 # Share of a statement's weight that must lie in a fact's answer for the answer rule to fire
@@ -128,6 +128,8 @@ _QUESTION_START = frozenset(
     ).split()
 )
 _PRONOUNS = frozenset("he she they him her them his hers their theirs".split())
+_NEARLY = frozenset("almost nearly".split())
+_COPULAS = frozenset("is are was were".split())
 
 
 def _language() -> dict[str, Any]:
@@ -239,6 +241,7 @@ class _FactTerms:
     senses: frozenset[str]  # the fate senses its answer speaks of, for fate facts
     told: frozenset[str]  # the fate senses its answer speaks of, any fact
     terms: frozenset[str]  # its answer's and paraphrases' terms together
+    nearly: frozenset[str]  # terms it says almost happened ("they almost kiss")
 
 
 def _stems(text: str) -> frozenset[str]:
@@ -335,7 +338,18 @@ class SpoilerDetector:
         stated = self._text_senses(first, _content(index.analyse(first, fuzzy=False).terms))
         senses = (stated or told) if "fate" in fact.topics else frozenset()
         every = answer.union(*paraphrases)
-        return _FactTerms(fact, answer, paraphrases, self._leads(fact), senses, told, every)
+        nearly = self._nearly(fact.answer)
+        return _FactTerms(fact, answer, paraphrases, self._leads(fact), senses, told, every, nearly)
+
+    def _nearly(self, text: str) -> frozenset[str]:
+        """Return the terms a text says almost happened: the words just after "almost"."""
+        tokens = self.view.lexicon.words(text)
+        found: set[str] = set()
+        for position, token in enumerate(tokens):
+            if token in _NEARLY:
+                for word in tokens[position + 1 : position + 3]:
+                    found.update(self.view.lexicon.terms_of_word(word))
+        return frozenset(found)
 
     def _leads(self, fact: Fact) -> frozenset[str]:
         """Return whose state a fate fact tells: its subject, else the first person it names."""
@@ -534,17 +548,29 @@ class SpoilerDetector:
         sense_terms = {t for t in words if t in _FATE_TERMS or t in self._states}
         if senses:  # fate: the person and a fate word of the same sense
             for entity in entities:
-                for fate in self._fates.get(entity, ()):
-                    if senses & fate.senses:
-                        told = frozenset({f"@{entity}", *sense_terms}) | (terms & fate.answer)
-                        found.append((Finding(fate.fact, FATE_CONFIDENCE, "fate"), told))
+                found.extend(self._fate(entity, senses, terms, sense_terms))
         query = Query(dict.fromkeys(terms, 1.0), entities)
         weight = {t: self._weight(t) for t in terms}
+        nearly = bool(_NEARLY.intersection(tokens))
         total = sum(weight[t] for t in words)
         # Most of what the statement says must be in the fact too: "Nancy and Steve are
         # cute together" covers "did Nancy and Steve get together" but says something else.
         said = sum(weight[t] for t in plain)
-        unlight = sum(weight[t] for t in plain - _LIGHT)
+        # The event rule's words, each with its stem and concept; light words aside.
+        groups = [
+            group
+            for token in tokens
+            if (
+                group := tuple(
+                    t
+                    for t in self.view.lexicon.terms_of_word(token)
+                    if t in words and t not in _LIGHT and t not in _SENSE_CONCEPTS
+                )
+            )
+        ]
+        # Words the base does not use cannot be matched, and say nothing either way.
+        unlight = sum(max(weight[t] for t in group) for group in groups if group[0] in self._idf)
+        statement = (unlight, bool(_COPULAS.intersection(tokens[:4])))
         matches = self.view.index.search(query, limit=_CANDIDATES)
         top = matches[0].score if matches else 0.0
         for rank, match in enumerate(matches):
@@ -553,8 +579,10 @@ class SpoilerDetector:
                 continue
             if senses and fact.told and not senses & fact.told:
                 continue  # "Will is found dead" is not told by a fact that finds him alive
+            if fact.nearly and not nearly and (plain & fact.terms) - _LIGHT <= fact.nearly:
+                continue  # "they kiss" is not told by "they almost kiss"
             if rank < EVENT_RANKS and match.score >= top - EVENT_MARGIN:
-                event = self._event(fact, match.precision, plain, entities, weight, unlight)
+                event = self._event(fact, match.precision, entities, groups, weight, statement)
                 if event is not None:
                     found.append(event)
             shared = frozenset(terms & fact.answer)
@@ -582,35 +610,72 @@ class SpoilerDetector:
         confident = [(f, told) for f, told in found if f.confidence >= THRESHOLD]
         return [f for f, told in confident if not self._told_earlier(f, told, confident)]
 
+    def _fate(
+        self, entity: str, senses: frozenset[str], terms: set[str], sense_terms: set[str]
+    ) -> list[tuple[Finding, frozenset[str]]]:
+        """Return the fate facts a statement of someone's fate tells.
+
+        Of the facts of that sense, the ones that share most of the statement's other words
+        ("survives the fall"); with none in common, a survival said plainly ("X makes it out
+        alive") is the latest one, as a fan means it, and a death the first.
+        """
+        fates = [f for f in self._fates.get(entity, ()) if senses & f.senses]
+        if not fates:
+            return []
+        other = terms - sense_terms - {f"@{entity}"} - _LIGHT
+        overlap = [sum(self._weight(t) for t in other & f.answer) for f in fates]
+        most = max(overlap)
+        if most > 0:
+            fates = [f for f, o in zip(fates, overlap, strict=True) if o == most]
+        elif DEATH not in senses:
+            fates = [max(fates, key=lambda f: f.fact.episode)]
+        return [
+            (
+                Finding(f.fact, FATE_CONFIDENCE, "fate"),
+                frozenset({f"@{entity}", *sense_terms}) | (terms & f.answer),
+            )
+            for f in fates
+        ]
+
     def _event(
         self,
         fact: _FactTerms,
         precision: float,
-        plain: set[str],
         entities: frozenset[str],
+        groups: list[tuple[str, ...]],
         weights: dict[str, float],
-        said: float,
+        statement: tuple[float, bool],
     ) -> tuple[Finding, frozenset[str]] | None:
         """Return a finding when the statement tells the fact's event about its people.
 
         The core ranked the fact first (or nearly) for the statement; it tells it when it
         names one of the fact's people (or, naming nobody, shares two words with it) and says
-        what happens in words of the fact that carry weight, not only in names.
+        what happens in words of the fact that carry weight, not only in names. Each word
+        counts once, by its stem or its concept ("kids": "kid" or ~child).
         """
         people = {e for e in entities if e in self.view.index.entities_of(fact.fact)}
         if entities and not people:
             return None
-        event = frozenset(plain & fact.terms)
-        heavy = event - _LIGHT
-        weight = sum(weights[t] for t in heavy)
+        said, describes = statement
+        event: set[str] = set()
+        weight, words = 0.0, 0
+        for group in groups:
+            shared = [t for t in group if t in fact.terms]
+            if shared:
+                event.update(shared)
+                weight += max(weights[t] for t in shared)
+                words += 1
         if weight < MIN_EVENT_WEIGHT or precision < MIN_EVENT_PRECISION:
             return None
         # Naming nobody, it must say most of what it says in the fact's words, and two of
-        # them: "people keep posting" is no event of the base.
-        if not people and (len(heavy) < 2 or weight < MIN_UNNAMED_SHARE * said):
+        # them: "people keep posting" is no event of the base. "X is a good friend"
+        # describes X: one word in common is no event either.
+        if (not people or describes) and words < 2:
+            return None
+        if not people and weight < MIN_UNNAMED_SHARE * said:
             return None
         sure = min(1.0, weight / (2 * MIN_EVENT_WEIGHT)) * min(1.0, precision + 0.2)
-        told = event | {f"@{e}" for e in people}
+        told = frozenset(event) | {f"@{e}" for e in people}
         if _DEBUG:
             print("  event", fact.fact.id, sorted(event), round(weight, 2), round(precision, 2))
         return Finding(fact.fact, EVENT_CONFIDENCE * sure, "event"), told
