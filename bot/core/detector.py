@@ -291,11 +291,13 @@ class SpoilerDetector:
         }
         # A twist name ("Papa") said as another name of the same person reveals the twist.
         self._twists: dict[tuple[str, str], Fact] = {}
+        self._twist_tokens: set[str] = set()  # the first words of twist names
         raw = engine._characters  # the show file's own characters, reveals and all
         for character in raw.values():
             for number, reveal in enumerate(character.reveals):
                 for name in filter(None, [reveal.name, *reveal.aliases]):
                     key = "".join(self.view.lexicon.words(name))
+                    self._twist_tokens.update(self.view.lexicon.words(name)[:1])
                     self._twists[character.id, key] = Fact(
                         id=f"reveal-{character.id}-{number + 1}",
                         episode=reveal.episode,
@@ -401,21 +403,23 @@ class SpoilerDetector:
         mentions = self.view.names.find(tokens[:3], fuzzy=False)
         return not (mentions and mentions[0].start == 0)  # "Will is found" names Will
 
-    def _read(self, sentence: str) -> list[str]:
-        """Return a sentence's words as the base would word them.
+    def _read(self, sentence: str) -> tuple[list[str], bool]:
+        """Return a sentence's words as the base would word them, and whether they are its own.
 
         Fans' words for events become the base's ("grilling" -> "questions"), Korean word
         stems English words, and a Korean name loses the suffix said after it ("귀남이가").
         """
-        text = sentence.lower().replace("\u2019", "'")
-        text = _PHRASES.sub(_phrased, _SLANG.sub(" ", text))
+        lower = sentence.lower().replace("\u2019", "'")
+        text = _PHRASES.sub(_phrased, _SLANG.sub(" ", lower))
+        # Unchanged, the sentence is split once: the index reads it again from the cache.
+        tokens = self.view.lexicon.words(sentence if text == lower else text)
         read: list[str] = []
-        for token in self.view.lexicon.words(text):
+        for token in tokens:
             if token in _FAN_WORDS:
                 continue
             word = self._hangul(token) if is_hangul(token) else _SYNONYMS.get(token, token)
             read.extend(word.split())
-        return read
+        return read, text == lower and read == tokens
 
     def _hangul(self, token: str) -> str:
         known = self._korean.get(token)
@@ -493,10 +497,12 @@ class SpoilerDetector:
         named: Progress | None = None
         statements: list[tuple[list[str] | None, Query, frozenset[str], bool]] = []
         for sentence in sentences(text)[: MAX_STATEMENTS * 2]:
-            tokens = self._read(sentence)
+            tokens, own = self._read(sentence)
             stated = self._statement_of(tokens, sentence)
-            reading = " ".join(tokens if stated is None else stated)
-            query = self.view.index.analyse(reading)
+            own = own and (stated is None or len(stated) == len(tokens))
+            reading = sentence if own else " ".join(tokens if stated is None else stated)
+            # A question is read only for whom it names (typos in its words do not matter).
+            query = self.view.index.analyse(reading, fuzzy=stated is not None)
             entities = (query.entities - {SHOW_ENTITY}) | self._descriptions(tokens)
             # "she", "the poor girl": someone the message names elsewhere.
             refers = bool(_PRONOUNS.intersection(tokens) or PERSON_NOUNS.intersection(tokens))
@@ -551,6 +557,7 @@ class SpoilerDetector:
                 found.extend(self._fate(entity, senses, terms, sense_terms))
         query = Query(dict.fromkeys(terms, 1.0), entities)
         weight = {t: self._weight(t) for t in terms}
+        people = {f"@{e}" for e in entities}
         nearly = bool(_NEARLY.intersection(tokens))
         total = sum(weight[t] for t in words)
         # Most of what the statement says must be in the fact too: "Nancy and Steve are
@@ -571,6 +578,9 @@ class SpoilerDetector:
         # Words the base does not use cannot be matched, and say nothing either way.
         unlight = sum(max(weight[t] for t in group) for group in groups if group[0] in self._idf)
         statement = (unlight, bool(_COPULAS.intersection(tokens[:4])))
+        if not entities and len(plain) < 2:
+            # Naming nobody, every rule left wants two words in common with a fact.
+            return self._earliest(found)
         matches = self.view.index.search(query, limit=_CANDIDATES)
         top = matches[0].score if matches else 0.0
         for rank, match in enumerate(matches):
@@ -586,16 +596,13 @@ class SpoilerDetector:
                 if event is not None:
                     found.append(event)
             shared = frozenset(terms & fact.answer)
-            coverage, matched = self._paraphrase_coverage(fact, terms, weight)
             kept = sum(weight[t] for t in plain & fact.terms)
-            if (
-                coverage >= THRESHOLD
-                and (not said or kept / said >= MIN_STATEMENT_KEPT)
-                and kept >= MIN_KEPT_WEIGHT
-            ):
-                found.append((Finding(fact.fact, coverage, "paraphrase"), matched | shared))
-            shared_words = {t for t in shared if not t.startswith(("@", "~"))}
-            named = not entities or any(f"@{e}" in fact.answer for e in entities)
+            if kept >= MIN_KEPT_WEIGHT and (not said or kept / said >= MIN_STATEMENT_KEPT):
+                coverage, matched = self._paraphrase_coverage(fact, terms, weight)
+                if coverage >= THRESHOLD:
+                    found.append((Finding(fact.fact, coverage, "paraphrase"), matched | shared))
+            shared_words = shared & plain
+            named = not entities or not people.isdisjoint(fact.answer)
             rare = [t for t in shared_words if weight[t] >= self._unknown_idf]
             enough = len(shared_words) >= MIN_SHARED_ANSWER_WORDS
             if total and named and (enough or (rare and len(entities) >= 2)):
@@ -607,6 +614,10 @@ class SpoilerDetector:
                     found.append(
                         (Finding(fact.fact, ANSWER_CONFIDENCE * recall * sure, "answer"), shared)
                     )
+        return self._earliest(found)
+
+    def _earliest(self, found: list[tuple[Finding, frozenset[str]]]) -> list[Finding]:
+        """Return the confident findings, each the earliest that tells what it matched."""
         confident = [(f, told) for f, told in found if f.confidence >= THRESHOLD]
         return [f for f, told in confident if not self._told_earlier(f, told, confident)]
 
@@ -682,7 +693,7 @@ class SpoilerDetector:
 
     def _reveals(self, tokens: list[str]) -> list[tuple[Finding, frozenset[str]]]:
         """Return the twists a statement tells: one person named by a twist name and another."""
-        if not self._twists:
+        if self._twist_tokens.isdisjoint(tokens):
             return []
         keys: dict[str, set[str]] = {}
         for mention in self.view.names.find(tokens, fuzzy=False):
