@@ -129,6 +129,9 @@ _QUESTION_START = frozenset(
 )
 _PRONOUNS = frozenset("he she they him her them his hers their theirs".split())
 _NEARLY = frozenset("almost nearly".split())
+# Killing words: the one who kills is not the one who dies.
+_KILLING = frozenset(stem(w) for w in "kill kills killed killing murder murders murdered".split())
+_PASSIVE = frozenset("is are was were be been being get gets got getting".split())
 _COPULAS = frozenset("is are was were".split())
 
 
@@ -553,7 +556,10 @@ class SpoilerDetector:
         senses = self._senses(tokens, terms)
         sense_terms = {t for t in words if t in _FATE_TERMS or t in self._states}
         if senses:  # fate: the person and a fate word of the same sense
+            spared = self._not_killed(tokens) if senses == {DEATH} else frozenset()
             for entity in entities:
+                if entity in spared:
+                    continue  # "X kills Y" is Y's death, not X's
                 found.extend(self._fate(entity, senses, terms, sense_terms))
         query = Query(dict.fromkeys(terms, 1.0), entities)
         weight = {t: self._weight(t) for t in terms}
@@ -620,6 +626,27 @@ class SpoilerDetector:
         """Return the confident findings, each the earliest that tells what it matched."""
         confident = [(f, told) for f, told in found if f.confidence >= THRESHOLD]
         return [f for f, told in confident if not self._told_earlier(f, told, confident)]
+
+    def _not_killed(self, tokens: list[str]) -> frozenset[str]:
+        """Return who a statement names but does not have die, when only a killing says death.
+
+        "X kills Y" and "Y is killed by X" are Y's death; so is Korean "X가 Y를 죽이는",
+        where the one who kills comes first and the one killed before the verb. The others
+        named (the killer, whoever is in the next clause) do not die by it.
+        """
+        deaths = [i for i, t in enumerate(tokens) if stem(t) in _DEATH]
+        kills = [i for i in deaths if stem(tokens[i]) in _KILLING]
+        if not kills or len(kills) < len(deaths):
+            return frozenset()
+        at = kills[0]
+        mentions = self.view.names.find(tokens, fuzzy=False)
+        if (at and tokens[at - 1] in _PASSIVE) or "by" in tokens[at : at + 3]:
+            victims = [m for m in mentions if m.end <= at]
+        elif any(map(is_hangul, tokens)):
+            victims = [m for m in mentions if m.end <= at][1:]  # the first one kills
+        else:
+            victims = [m for m in mentions if m.start > at][:1]
+        return frozenset(m.entity for m in mentions) - {m.entity for m in victims}
 
     def _fate(
         self, entity: str, senses: frozenset[str], terms: set[str], sense_terms: set[str]
