@@ -164,6 +164,7 @@ _STATEMENT_END = re.compile(
 )
 _NAME_SUFFIX: str = _KOREAN["name_suffix"]
 _FAN_WORDS = frozenset(_LANG["fan_words"])
+_LATEST = frozenset(_LANG["latest_words"])
 _SLANG = re.compile("|".join(f"(?:{pattern})" for pattern in _LANG["slang"]))
 _LIGHT = frozenset(stem(word) for word in _LANG["light_words"])
 # Emoji, arrows and " = " end a statement as a full stop does ("X saves Y 🥹 my boy ...").
@@ -557,10 +558,11 @@ class SpoilerDetector:
         sense_terms = {t for t in words if t in _FATE_TERMS or t in self._states}
         if senses:  # fate: the person and a fate word of the same sense
             spared = self._not_killed(tokens) if senses == {DEATH} else frozenset()
+            latest = not _LATEST.isdisjoint(tokens)
             for entity in entities:
                 if entity in spared:
                     continue  # "X kills Y" is Y's death, not X's
-                found.extend(self._fate(entity, senses, terms, sense_terms))
+                found.extend(self._fate(entity, senses, terms, sense_terms, latest))
         query = Query(dict.fromkeys(terms, 1.0), entities)
         weight = {t: self._weight(t) for t in terms}
         people = {f"@{e}" for e in entities}
@@ -607,7 +609,7 @@ class SpoilerDetector:
                 coverage, matched = self._paraphrase_coverage(fact, terms, weight)
                 if coverage >= THRESHOLD:
                     found.append((Finding(fact.fact, coverage, "paraphrase"), matched | shared))
-            shared_words = shared & plain
+            shared_words = (shared & plain) - _LIGHT
             named = not entities or not people.isdisjoint(fact.answer)
             rare = [t for t in shared_words if weight[t] >= self._unknown_idf]
             enough = len(shared_words) >= MIN_SHARED_ANSWER_WORDS
@@ -649,13 +651,19 @@ class SpoilerDetector:
         return frozenset(m.entity for m in mentions) - {m.entity for m in victims}
 
     def _fate(
-        self, entity: str, senses: frozenset[str], terms: set[str], sense_terms: set[str]
+        self,
+        entity: str,
+        senses: frozenset[str],
+        terms: set[str],
+        sense_terms: set[str],
+        latest: bool,
     ) -> list[tuple[Finding, frozenset[str]]]:
         """Return the fate facts a statement of someone's fate tells.
 
         Of the facts of that sense, the ones that share most of the statement's other words
         ("survives the fall"); with none in common, a survival said plainly ("X makes it out
-        alive") is the latest one, as a fan means it, and a death the first.
+        alive") is the latest one, as a fan means it, and a death the first. A state said
+        to hold now or at the end ("X is a zombie now") is the latest.
         """
         fates = [f for f in self._fates.get(entity, ()) if senses & f.senses]
         if not fates:
@@ -663,7 +671,9 @@ class SpoilerDetector:
         other = terms - sense_terms - {f"@{entity}"} - _LIGHT
         overlap = [sum(self._weight(t) for t in other & f.answer) for f in fates]
         most = max(overlap)
-        if most > 0:
+        if latest:
+            fates = [max(fates, key=lambda f: f.fact.episode)]
+        elif most > 0:
             fates = [f for f, o in zip(fates, overlap, strict=True) if o == most]
         elif DEATH not in senses:
             fates = [max(fates, key=lambda f: f.fact.episode)]
