@@ -265,3 +265,11 @@ def test_the_blind_set_stays_at_the_targets(library: Library) -> None:
     ]
     assert 1 - len(missed) / len(spoilers) >= MIN_BLIND_CAUGHT, missed
     assert len(flagged) / len(harmless) <= MAX_BLIND_FALSE_ALARMS, flagged
+
+
+def test_a_name_through_a_relation_said_as_another_name_tells_who_they_are(
+    library: Library,
+) -> None:
+    engine = library.shows["stranger-things"]
+    assert detect(engine, "Becky is Eleven's aunt").latest == Progress(1, 6)
+    assert detect(engine, "Joyce is Will's mom").latest is None  # the premise

@@ -58,6 +58,7 @@ from bot.core.text import (
     LAST_WATCHED,
     PERSON_NOUNS,
     QUESTION_WORDS,
+    RELATION_WORDS,
     SHOW_CONCEPT,
     STOPWORDS,
     is_hangul,
@@ -204,6 +205,7 @@ _SAME_TELLING = 0.1
 _CLOSE_CONFIDENCE = 0.05
 # The index's concepts for fate words, which say what happens without saying which way.
 _SENSE_CONCEPTS = frozenset({"~fate", "~kill"})
+_FIRST = Progress(1, 1)
 DEATH = "death"
 ALIVE = "alive"
 
@@ -311,6 +313,12 @@ class SpoilerDetector:
         # A twist name ("Papa") said as another name of the same person reveals the twist.
         self._twists: dict[tuple[str, str], Fact] = {}
         self._twist_tokens: set[str] = set()  # the first words of twist names
+        # Who each character is (the fact derived from the character list).
+        self._profiles = {
+            f.about[0]: f
+            for f in facts
+            if len(f.about) == 1 and {"who", "character"} <= set(f.topics) and f.questions
+        }
         raw = engine._characters  # the show file's own characters, reveals and all
         for character in raw.values():
             for number, reveal in enumerate(character.reveals):
@@ -742,12 +750,21 @@ class SpoilerDetector:
         return Finding(fact.fact, EVENT_CONFIDENCE * sure, "event"), told
 
     def _reveals(self, tokens: list[str]) -> list[tuple[Finding, frozenset[str]]]:
-        """Return the twists a statement tells: one person named by a twist name and another."""
-        if self._twist_tokens.isdisjoint(tokens):
+        """Return the identities a statement tells: one person named by two of their names.
+
+        A twist name said as another name ("Papa is Brenner") tells the twist; a name through
+        a relation said as another ("X is Y's mom") tells who that person is, from when they
+        are first seen (after the first episode: before, that is the premise).
+        """
+        if self._twist_tokens.isdisjoint(tokens) and RELATION_WORDS.keys().isdisjoint(tokens):
             return []
         keys: dict[str, set[str]] = {}
+        related: set[str] = set()
         for mention in self.view.names.find(tokens, fuzzy=False):
-            keys.setdefault(mention.entity, set()).add("".join(tokens[mention.start : mention.end]))
+            span = tokens[mention.start : mention.end]
+            keys.setdefault(mention.entity, set()).add("".join(span))
+            if not RELATION_WORDS.keys().isdisjoint(span):
+                related.add(mention.entity)
         found = []
         for entity, names in keys.items():
             twists = [self._twists[entity, n] for n in names if (entity, n) in self._twists]
@@ -756,6 +773,11 @@ class SpoilerDetector:
                     # Its own mark, so no fact about the person in general hides the twist.
                     told = frozenset({f"@{entity}", f"#{fact.id}"})
                     found.append((Finding(fact, FATE_CONFIDENCE, "twist"), told))
+            profile = self._profiles.get(entity)
+            # Who the people of the first episode are is the premise, not a reveal.
+            if entity in related and len(names) > 1 and profile and profile.episode > _FIRST:
+                told = frozenset({f"@{entity}", f"#{profile.id}"})
+                found.append((Finding(profile, FATE_CONFIDENCE, "twist"), told))
         return found
 
     def _told_earlier(
