@@ -58,7 +58,6 @@ from bot.core.text import (
     LAST_WATCHED,
     PERSON_NOUNS,
     QUESTION_WORDS,
-    RELATION_WORDS,
     SHOW_CONCEPT,
     STOPWORDS,
     is_hangul,
@@ -181,6 +180,7 @@ _STATEMENT_END = re.compile(
 _NAME_SUFFIX: str = _KOREAN["name_suffix"]
 _FAN_WORDS = frozenset(_LANG["fan_words"])
 _LATEST = frozenset(_LANG["latest_words"])
+_RELATIONS = frozenset(map(str, _LANG["relation_words"]))
 _SLANG = re.compile("|".join(f"(?:{pattern})" for pattern in _LANG["slang"]))
 _LIGHT = frozenset(stem(word) for word in _LANG["light_words"])
 # Emoji, arrows and " = " end a statement as a full stop does ("X saves Y 🥹 my boy ...").
@@ -756,14 +756,14 @@ class SpoilerDetector:
         a relation said as another ("X is Y's mom") tells who that person is, from when they
         are first seen (after the first episode: before, that is the premise).
         """
-        if self._twist_tokens.isdisjoint(tokens) and RELATION_WORDS.keys().isdisjoint(tokens):
+        if self._twist_tokens.isdisjoint(tokens) and _RELATIONS.isdisjoint(tokens):
             return []
         keys: dict[str, set[str]] = {}
         related: set[str] = set()
         for mention in self.view.names.find(tokens, fuzzy=False):
             span = tokens[mention.start : mention.end]
             keys.setdefault(mention.entity, set()).add("".join(span))
-            if not RELATION_WORDS.keys().isdisjoint(span):
+            if not _RELATIONS.isdisjoint(span):
                 related.add(mention.entity)
         found = []
         for entity, names in keys.items():
