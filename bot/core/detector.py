@@ -51,7 +51,7 @@ import yaml
 
 from bot.core.engine import Library, ShowEngine, ShowView
 from bot.core.index import SHOW_ENTITY, Query
-from bot.core.names import NameMatcher
+from bot.core.names import NameMatcher, english_words
 from bot.core.progress import Progress
 from bot.core.schema import Fact
 from bot.core.text import (
@@ -347,6 +347,7 @@ class SpoilerDetector:
                     roles.setdefault(term, set()).add(character.id)
         self._described = {t: next(iter(ids)) for t, ids in roles.items() if len(ids) == 1}
         self._korean: dict[str, str] = {}
+        english_words()  # the word list typo correction reads: loaded now, not at a message
 
     def _fact_terms(self, fact: Fact) -> _FactTerms:
         index = self.view.index
