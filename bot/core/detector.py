@@ -582,6 +582,7 @@ class SpoilerDetector:
         sense_terms = {t for t in words if t in _FATE_TERMS or t in self._states}
         if senses:  # fate: the person and a fate word of the same sense
             spared = self._not_killed(tokens) if senses == {DEATH} else frozenset()
+            spared |= self._described_otherwise(tokens, entities)
             latest = not _LATEST.isdisjoint(tokens)
             for entity in entities:
                 if entity in spared:
@@ -607,8 +608,13 @@ class SpoilerDetector:
                 )
             )
         ]
-        # Words the base does not use cannot be matched, and say nothing either way.
-        unlight = sum(max(weight[t] for t in group) for group in groups if group[0] in self._idf)
+        # Words the base does not use cannot be matched; a Latin one still says something
+        # else (another show's name), a Hangul one is often a form the detector cannot read.
+        unlight = sum(
+            max(weight[t] for t in group)
+            for group in groups
+            if group[0] in self._idf or not is_hangul(group[0])
+        )
         statement = (unlight, bool(_COPULAS.intersection(tokens[:4])))
         if not entities and len(plain) < 2:
             # Naming nobody, every rule left wants two words in common with a fact.
@@ -653,6 +659,22 @@ class SpoilerDetector:
         confident = [(f, told) for f, told in found if f.confidence >= THRESHOLD]
         return [f for f, told in confident if not self._told_earlier(f, told, confident)]
 
+    def _described_otherwise(self, tokens: list[str], entities: frozenset[str]) -> frozenset[str]:
+        """Return who a state word said just before another's name does not describe.
+
+        "zombie X going after Y" has X a zombie, not Y.
+        """
+        if len(entities) < 2:
+            return frozenset()
+        mentions = self.view.names.find(tokens, fuzzy=False)
+        described = {
+            m.entity
+            for m in mentions
+            if m.start
+            and not self._states.isdisjoint(self.view.lexicon.terms_of_word(tokens[m.start - 1]))
+        }
+        return frozenset(entities - described) if described else frozenset()
+
     def _not_killed(self, tokens: list[str]) -> frozenset[str]:
         """Return who a statement names but does not have die, when only a killing says death.
 
@@ -686,8 +708,9 @@ class SpoilerDetector:
 
         Of the facts of that sense, the ones that share most of the statement's other words
         ("survives the fall"); with none in common, a survival said plainly ("X makes it out
-        alive") is the latest one, as a fan means it, and a death the first. A state said
-        to hold now or at the end ("X is a zombie now") is the latest.
+        alive") is the latest one, as a fan means it, and a death or a state the first (when
+        it came). Among close facts, one dated to now or the end ("... now and lives on the
+        roof") is the latest.
         """
         fates = [f for f in self._fates.get(entity, ()) if senses & f.senses]
         if not fates:
@@ -695,11 +718,13 @@ class SpoilerDetector:
         other = terms - sense_terms - {f"@{entity}"} - _LIGHT
         overlap = [sum(self._weight(t) for t in other & f.answer) for f in fates]
         most = max(overlap)
-        if latest:
-            fates = [max(fates, key=lambda f: f.fact.episode)]
-        elif most > 0:
-            fates = [f for f, o in zip(fates, overlap, strict=True) if o == most]
-        elif DEATH not in senses:
+        if most > 0:
+            # The facts about as close as the closest; the first of them tells it, or the
+            # last when the statement dates it to now or the end.
+            fates = [f for f, o in zip(fates, overlap, strict=True) if o >= most / 2]
+            if latest:
+                fates = [max(fates, key=lambda f: f.fact.episode)]
+        elif senses == {ALIVE}:
             fates = [max(fates, key=lambda f: f.fact.episode)]
         return [
             (
