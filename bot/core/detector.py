@@ -84,6 +84,9 @@ EVENT_MARGIN = 0.1
 MIN_EVENT_WEIGHT = 3.0
 MIN_EVENT_PRECISION = 0.3
 MIN_UNNAMED_SHARE = 0.5
+# ... and naming nobody, more weight than a word or two anyone might say ("the government
+# is worse than the zombies").
+MIN_UNNAMED_WEIGHT = 6.0
 ANSWER_CONFIDENCE = 0.85
 # Share of a statement's weight that must lie in a fact's answer for the answer rule to fire
 # (its confidence then grows with that share and with the words in common).
@@ -449,6 +452,16 @@ class SpoilerDetector:
             read.extend(word.split())
         return read, text == lower and read == tokens
 
+    def _pauses(self, sentence: str, tokens: list[str]) -> frozenset[int]:
+        """Return the positions of the words that follow a comma ("X scratched, Y ...")."""
+        if "," not in sentence:
+            return frozenset()
+        pauses, position = set(), 0
+        for part in sentence.split(",")[:-1]:
+            position += len(self._read(part)[0])
+            pauses.add(position)
+        return frozenset(p for p in pauses if p < len(tokens))
+
     def _hangul(self, token: str) -> str:
         known = self._korean.get(token)
         if known is not None:
@@ -523,7 +536,7 @@ class SpoilerDetector:
         """Return what a message reveals: confident findings, latest episode first."""
         best: dict[str, Finding] = {}
         named: Progress | None = None
-        statements: list[tuple[list[str] | None, Query, frozenset[str], bool]] = []
+        statements: list[tuple[list[str] | None, Query, frozenset[str], bool, str]] = []
         for sentence in sentences(text)[: MAX_STATEMENTS * 2]:
             tokens, own = self._read(sentence)
             stated = self._statement_of(tokens, sentence)
@@ -534,10 +547,12 @@ class SpoilerDetector:
             entities = (query.entities - {SHOW_ENTITY}) | self._descriptions(tokens)
             # "she", "the poor girl": someone the message names elsewhere.
             refers = bool(_PRONOUNS.intersection(tokens) or PERSON_NOUNS.intersection(tokens))
-            statements.append((stated, query, frozenset(entities), refers))
+            # Commas are read from the sentence when its words are the statement's own.
+            whole = sentence if stated is not None and len(stated) == len(tokens) else ""
+            statements.append((stated, query, frozenset(entities), refers, whole))
         resolved: list[frozenset[str]] = []
         previous: frozenset[str] = frozenset()
-        for _, _, entities, refers in statements:
+        for _, _, entities, refers, _ in statements:
             if not entities and refers:
                 entities = previous  # "Is Nam-ra ok? ||She turns.||": she is Nam-ra
             previous = entities or previous
@@ -548,7 +563,7 @@ class SpoilerDetector:
                 resolved[number] = following  # "the poor girl got hit by a bus. X, ..."
             following = statements[number][2] or following
         read = 0
-        for (stated, query, _, _), entities in zip(statements, resolved, strict=True):
+        for (stated, query, _, _, sentence), entities in zip(statements, resolved, strict=True):
             if not stated:
                 continue
             read += 1
@@ -557,7 +572,7 @@ class SpoilerDetector:
             episodes = [Progress(s, e) for s, e in query.episodes if s and e]
             if episodes and self._within_show(max(episodes)):
                 named = max([named, *episodes]) if named else max(episodes)
-            for finding in self._statement(stated, query.terms, entities):
+            for finding in self._statement(stated, query.terms, entities, sentence):
                 known = best.get(finding.fact.id)
                 if known is None or finding.confidence > known.confidence:
                     best[finding.fact.id] = finding
@@ -569,7 +584,11 @@ class SpoilerDetector:
         return 1 <= episode.episode <= counts.get(episode.season, 0)
 
     def _statement(
-        self, tokens: list[str], raw_terms: dict[str, float], entities: frozenset[str]
+        self,
+        tokens: list[str],
+        raw_terms: dict[str, float],
+        entities: frozenset[str],
+        sentence: str = "",
     ) -> list[Finding]:
         """Return the confident findings of one statement, each the earliest that tells it."""
         terms = (_content(raw_terms) - self._opinions) | {f"@{e}" for e in entities}
@@ -582,7 +601,7 @@ class SpoilerDetector:
         sense_terms = {t for t in words if t in _FATE_TERMS or t in self._states}
         if senses:  # fate: the person and a fate word of the same sense
             spared = self._not_killed(tokens) if senses == {DEATH} else frozenset()
-            spared |= self._described_otherwise(tokens, entities)
+            spared |= self._described_otherwise(tokens, entities, sentence)
             latest = not _LATEST.isdisjoint(tokens)
             for entity in entities:
                 if entity in spared:
@@ -659,21 +678,30 @@ class SpoilerDetector:
         confident = [(f, told) for f, told in found if f.confidence >= THRESHOLD]
         return [f for f, told in confident if not self._told_earlier(f, told, confident)]
 
-    def _described_otherwise(self, tokens: list[str], entities: frozenset[str]) -> frozenset[str]:
-        """Return who a state word said just before another's name does not describe.
+    def _described_otherwise(
+        self, tokens: list[str], entities: frozenset[str], sentence: str
+    ) -> frozenset[str]:
+        """Return who a state word said next to another's name does not describe.
 
-        "zombie X going after Y" has X a zombie, not Y.
+        "zombie X going after Y" has X a zombie, not Y; so does "X turns, Y runs".
         """
         if len(entities) < 2:
             return frozenset()
         mentions = self.view.names.find(tokens, fuzzy=False)
-        described = {
-            m.entity
-            for m in mentions
-            if m.start
-            and not self._states.isdisjoint(self.view.lexicon.terms_of_word(tokens[m.start - 1]))
-        }
+        starts = {m.start: m.entity for m in mentions}
+        pauses = self._pauses(sentence, tokens)
+        described: set[str] = set()
+        for m in mentions:
+            if m.start and self._is_state(tokens[m.start - 1]):
+                described.add(m.entity)  # "zombie X"
+            elif m.end < len(tokens) and self._is_state(tokens[m.end]):
+                # "X scratched" is X's state; "X bites Y" is Y's.
+                after = m.end + 1
+                described.add(starts.get(after, m.entity) if after not in pauses else m.entity)
         return frozenset(entities - described) if described else frozenset()
+
+    def _is_state(self, token: str) -> bool:
+        return not self._states.isdisjoint(self.view.lexicon.terms_of_word(token))
 
     def _not_killed(self, tokens: list[str]) -> frozenset[str]:
         """Return who a statement names but does not have die, when only a killing says death.
@@ -769,7 +797,7 @@ class SpoilerDetector:
         # describes X: one word in common is no event either.
         if (not people or describes) and words < 2:
             return None
-        if not people and weight < MIN_UNNAMED_SHARE * said:
+        if not people and (weight < MIN_UNNAMED_SHARE * said or weight < MIN_UNNAMED_WEIGHT):
             return None
         sure = min(1.0, weight / (2 * MIN_EVENT_WEIGHT)) * min(1.0, precision + 0.2)
         told = frozenset(event) | {f"@{e}" for e in people}
