@@ -694,10 +694,21 @@ class SpoilerDetector:
         for m in mentions:
             if m.start and self._is_state(tokens[m.start - 1]):
                 described.add(m.entity)  # "zombie X"
-            elif m.end < len(tokens) and self._is_state(tokens[m.end]):
-                # "X scratched" is X's state; "X bites Y" is Y's.
-                after = m.end + 1
-                described.add(starts.get(after, m.entity) if after not in pauses else m.entity)
+            else:
+                # "X scratched", "X got scratched" are X's state; "X bites Y" is Y's, and
+                # "X infects him" is someone else's.
+                at = m.end + 1 if tokens[m.end : m.end + 1] and tokens[m.end] in _PASSIVE else m.end
+                if at >= len(tokens) or not self._is_state(tokens[at]):
+                    continue
+                after = at + 1
+                if after in pauses or at > m.end:
+                    described.add(m.entity)
+                elif after in starts:
+                    described.add(starts[after])
+                elif tokens[after : after + 1] and tokens[after] in _PRONOUNS:
+                    described.add("")  # another, whoever that is
+                else:
+                    described.add(m.entity)
         return frozenset(entities - described) if described else frozenset()
 
     def _is_state(self, token: str) -> bool:
