@@ -165,10 +165,17 @@ class ViewerSession:
         if route.engine is None:
             shows = (engine.show for engine in route.candidates)
             return Ambiguous(route.candidates, render_which_show(shows, self.tips.which_show))
-        point = self.progress_in(route.engine)
-        answer = route.engine.ask(route.question, point, reveal=reveal)
-        tips = self._tips(route.engine, answer=True, reveal=reveal)
-        return Answered(route.engine, answer, point, tips, self.named)
+        return self._answer(route.engine, route.question, reveal)
+
+    def ask_in(self, engine: ShowEngine, question: str, *, reveal: bool = False) -> Answered:
+        """Answer a question in the show the viewer picked, as if named in the `show` option."""
+        return self._answer(engine, self.route(question, engine).question, reveal)
+
+    def _answer(self, engine: ShowEngine, question: str, reveal: bool) -> Answered:
+        point = self.progress_in(engine)
+        answer = engine.ask(question, point, reveal=reveal)
+        tips = self._tips(engine, answer=True, reveal=reveal)
+        return Answered(engine, answer, point, tips, self.named)
 
     def character(self, name: str, *, show: ShowEngine | None = None) -> str:
         """What the viewer knows of a character; a name met in one show only picks it."""

@@ -12,20 +12,14 @@ from discord.ext import commands
 
 from bot.core.detector import detect, shows_of_message
 from bot.core.engine import ShowEngine
-from bot.core.progress import NOT_STARTED, Progress, ProgressError
+from bot.core.progress import NOT_STARTED, Progress
 from bot.core.text import escape_markdown
 from bot.db import Guard
 from bot.errors import UserFacingError
-from bot.exts._common import (
-    autocomplete_show,
-    bot_of,
-    choices,
-    reply,
-    resolve_show,
-    show_for_autocomplete,
-    within_window,
-)
+from bot.exts._common import reply, within_window
 from bot.exts._hide import CannotRepost, hide, message_text, missing_for_hiding
+from bot.exts._options import Episode, Show
+from bot.exts.server import guild_of
 
 if TYPE_CHECKING:
     from bot.bot import SpoilerBot
@@ -36,6 +30,13 @@ INACTIVE = (
     "-# The guard is inactive: I run without Discord's Message Content intent, so I can't "
     "read new messages. The bot's operator can switch it on (MESSAGE_CONTENT_INTENT=true)."
 )
+
+
+def channel_of(interaction: discord.Interaction[SpoilerBot]) -> int:
+    """The channel a command runs in (Discord always sends one for a slash command)."""
+    if interaction.channel_id is None:
+        raise UserFacingError("That command only works in a channel.")
+    return interaction.channel_id
 
 
 def describe_cap(engine: ShowEngine, cap: Progress) -> str:
@@ -68,47 +69,30 @@ class GuardCommands(
         cap="The last episode that may be discussed here (S1E6), or none for no spoilers",
         show="Which show",
     )
-    @app_commands.autocomplete(show=autocomplete_show)
     @app_commands.checks.has_permissions(manage_guild=True)
     async def set_(
-        self, interaction: discord.Interaction, cap: str, show: str | None = None
+        self, interaction: discord.Interaction[SpoilerBot], cap: Episode, show: Show | None = None
     ) -> None:
-        async def save() -> tuple[ShowEngine, Progress]:
-            engine = await resolve_show(interaction, show)
-            try:
-                parsed = engine.parse_progress(cap)
-            except ProgressError as error:
-                raise UserFacingError(str(error)) from None
-            guard = Guard(interaction.channel_id, interaction.guild_id, engine.slug, parsed)
-            await bot_of(interaction).storage.set_guard(guard)
-            return engine, parsed
-
-        engine, parsed = await within_window(interaction, save())
-        text = f"Guard on: this channel allows {describe_cap(engine, parsed)}."
+        guard = Guard(channel_of(interaction), guild_of(interaction), cap.show.slug, cap.point)
+        await within_window(interaction, self.bot.storage.set_guard(guard))
+        text = f"Guard on: this channel allows {describe_cap(cap.show, cap.point)}."
         text += " New messages that reveal more are hidden as spoilers."
         await reply(interaction, "\n".join([text, *self._notes()]))
 
-    @set_.autocomplete("cap")
-    async def _caps(
-        self, interaction: discord.Interaction, current: str
-    ) -> list[app_commands.Choice[str]]:
-        engine = await show_for_autocomplete(interaction)
-        return choices(engine.complete_episode(current))
-
     @app_commands.command(name="clear", description="Stop guarding this channel")
     @app_commands.checks.has_permissions(manage_guild=True)
-    async def clear(self, interaction: discord.Interaction) -> None:
-        storage = bot_of(interaction).storage
-        removed = await within_window(interaction, storage.clear_guard(interaction.channel_id))
+    async def clear(self, interaction: discord.Interaction[SpoilerBot]) -> None:
+        clear = self.bot.storage.clear_guard(channel_of(interaction))
+        removed = await within_window(interaction, clear)
         await reply(
             interaction, "Guard off for this channel." if removed else "This channel had no guard."
         )
 
     @app_commands.command(name="show", description="See this channel's guard")
     @app_commands.checks.has_permissions(manage_guild=True)
-    async def show_(self, interaction: discord.Interaction) -> None:
-        bot = bot_of(interaction)
-        guard = await within_window(interaction, bot.storage.get_guard(interaction.channel_id))
+    async def show_(self, interaction: discord.Interaction[SpoilerBot]) -> None:
+        bot = self.bot
+        guard = await within_window(interaction, bot.storage.get_guard(channel_of(interaction)))
         if guard is None:
             await reply(interaction, "\n".join(["This channel has no guard.", *self._notes()]))
             return
@@ -156,8 +140,9 @@ class GuardCommands(
                 break
         else:
             return
-        me = message.guild.me
-        missing = missing_for_hiding(channel.permissions_for(me))  # type: ignore[union-attr]
+        if message.guild is None or isinstance(channel, discord.DMChannel | discord.GroupChannel):
+            return  # on_message checked: a guarded channel is always in a server
+        missing = missing_for_hiding(channel.permissions_for(message.guild.me))
         if missing:
             if channel.id not in self._warned:
                 self._warned.add(channel.id)
