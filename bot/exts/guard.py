@@ -10,9 +10,8 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot.core.detector import detect, shows_of_message
 from bot.core.engine import ShowEngine
-from bot.core.progress import NOT_STARTED, Progress
+from bot.core.progress import Progress
 from bot.core.text import escape_markdown
 from bot.db import Guard
 from bot.errors import UserFacingError
@@ -20,6 +19,7 @@ from bot.exts._common import reply, within_window
 from bot.exts._hide import CannotRepost, hide, message_text, missing_for_hiding
 from bot.exts._options import Episode, Show
 from bot.exts.server import guild_of
+from bot.session import DISCORD_TIPS, ViewerSession
 
 if TYPE_CHECKING:
     from bot.bot import SpoilerBot
@@ -107,11 +107,8 @@ class GuardCommands(
             return
         if message.author.bot or message.webhook_id is not None:
             return  # the bot's own reposts, other bots and webhooks are left alone
-        try:
-            await self._check(message)
-        except Exception:
-            # One message must never stop the guard; the trace goes to the log.
-            log.exception("The guard could not check a message")
+        # A failure here is logged by SpoilerBot.on_error; the next message is checked anew.
+        await self._check(message)
 
     @commands.Cog.listener()
     async def on_raw_message_edit(self, payload: discord.RawMessageUpdateEvent) -> None:
@@ -132,13 +129,13 @@ class GuardCommands(
         if not text.strip():
             return
         guarded = bot.library.shows.get(guard.show, bot.library.default)
-        for engine in shows_of_message(bot.library, text, guarded):
-            # The cap is for the guarded show; another show may not be spoiled here at all.
-            cap = guard.cap if engine is guarded else NOT_STARTED
-            found = detect(engine, text)
-            if found.past(cap):
-                break
-        else:
+        # The channel reads as a viewer at the cap of the guarded show, who has not started any
+        # other: another show may not be spoiled here at all.
+        channel_viewer = ViewerSession(
+            bot.library, {guarded.slug: guard.cap}, tips=DISCORD_TIPS, default=guarded
+        )
+        checked = channel_viewer.check(text)
+        if checked.safe:
             return
         if message.guild is None or isinstance(channel, discord.DMChannel | discord.GroupChannel):
             return  # on_message checked: a guarded channel is always in a server
@@ -151,10 +148,11 @@ class GuardCommands(
                 )
             return
         self._warned.discard(channel.id)
-        why = f"this channel allows {describe_cap(engine, cap)}, and it reveals more."
+        allowed = describe_cap(checked.engine, checked.progress)
+        why = f"this channel allows {allowed}, and it reveals more."
         # Deleted by someone else meanwhile, or a channel that takes no webhooks: left as is.
         with contextlib.suppress(discord.NotFound, CannotRepost):
-            await hide(bot, message, engine, found, why=why)
+            await hide(bot, message, checked.engine, checked.found, why=why)
 
 
 async def setup(bot: SpoilerBot) -> None:
