@@ -109,3 +109,23 @@ def test_watched_keeps_only_episodes_up_to_the_viewers_progress(library: Library
         "S1E1",
         "S1E2",
     ]
+
+
+def test_the_session_knows_no_discord_and_no_database() -> None:
+    """Every face can use it: it imports neither discord nor the storage layer, even lazily."""
+    import ast
+
+    from bot.settings import PROJECT_ROOT
+
+    tree = ast.parse((PROJECT_ROOT / "bot" / "session.py").read_text(encoding="utf-8"))
+    imported = {
+        alias.name
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Import)
+        for alias in node.names
+    }
+    imported |= {node.module or "" for node in ast.walk(tree) if isinstance(node, ast.ImportFrom)}
+    assert not {name for name in imported if name.split(".")[0] in ("discord", "sqlalchemy")}
+    assert not {
+        name for name in imported if name.startswith("bot.") and not name.startswith("bot.core.")
+    }
