@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Iterable
 from typing import TYPE_CHECKING
 
 import discord
@@ -64,3 +64,34 @@ class Confirm(OwnedView):
     ) -> None:
         self.stop()
         await replace(interaction, self.cancelled)
+
+
+class Choose(OwnedView):
+    """One button per option (label, key); pressing one stops the view and runs `chosen`."""
+
+    def __init__(
+        self,
+        asked: discord.Interaction[SpoilerBot],
+        options: Iterable[tuple[str, str]],
+        chosen: Callable[[discord.Interaction[SpoilerBot], str], Awaitable[None]],
+        *,
+        prefix: str,
+        timeout: float,
+    ) -> None:
+        super().__init__(asked, timeout=timeout)
+        self.chosen = chosen
+        for label, key in options:
+            button: discord.ui.Button[Choose] = discord.ui.Button(
+                label=label[:80], custom_id=f"{prefix}:{key}", style=discord.ButtonStyle.primary
+            )
+            # discord.py types Button.callback as a method generic over every client, so no
+            # callback for this bot's own can be assigned, though its docs build buttons so.
+            button.callback = self._press(key)  # type: ignore[method-assign, assignment]
+            self.add_item(button)
+
+    def _press(self, key: str) -> Callable[[discord.Interaction[SpoilerBot]], Awaitable[None]]:
+        async def press(interaction: discord.Interaction[SpoilerBot]) -> None:
+            self.stop()
+            await self.chosen(interaction, key)
+
+        return press

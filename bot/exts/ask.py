@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+import functools
 import logging
-from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -11,11 +11,10 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot.core.engine import ShowEngine
 from bot.core.text import escape_markdown
 from bot.exts._common import read_session, replace, reply, viewer_session, within_window
 from bot.exts._options import Show
-from bot.exts._views import OwnedView
+from bot.exts._views import Choose
 from bot.session import Ambiguous, Answered, ViewerSession
 
 if TYPE_CHECKING:
@@ -80,10 +79,28 @@ class Ask(commands.Cog):
             # Asked privately, whatever `public` says: which shows it could be about comes
             # from the people this user has met, which is theirs to know.
             request = Request(question, reveal, public, allowed)
-            choose = WhichShow(self, interaction, request, answered.candidates)
+            shows = [(e.show.title, e.slug) for e in answered.candidates[:MAX_BUTTONS]]
+            ask_there = functools.partial(self._ask_there, request)
+            choose = Choose(interaction, shows, ask_there, prefix="which-show", timeout=600)
             await reply(interaction, answered.text, view=choose)
             return
         await self.respond(interaction, answered, Request(question, reveal, public, allowed))
+
+    async def _ask_there(
+        self, request: Request, interaction: discord.Interaction[SpoilerBot], slug: str
+    ) -> None:
+        """Ask again in the show picked from the which-show buttons, in place of the prompt."""
+        engine = self.bot.library.shows[slug]
+
+        async def load() -> tuple[ViewerSession, bool]:
+            session = await read_session(interaction, [engine], default=engine)
+            return session, request.public and await self.public_answers_allowed(interaction)
+
+        session, allowed = await within_window(interaction, load(), thinking=False)
+        # The show was picked: ask it as if named in the option (its title taken out).
+        answered = session.ask_in(engine, request.question, reveal=request.reveal)
+        picked = Request(request.question, request.reveal, request.public, allowed)
+        await self.respond(interaction, answered, picked, edit=True)
 
     async def respond(
         self,
@@ -146,50 +163,6 @@ class Ask(commands.Cog):
 async def _send(interaction: discord.Interaction[SpoilerBot], content: str, *, edit: bool) -> None:
     """Reply, or with `edit` put the content in place of the message a button is on."""
     await (replace(interaction, content) if edit else reply(interaction, content))
-
-
-class WhichShow(OwnedView):
-    """One button per show a question could be about; pressing one asks it there."""
-
-    def __init__(
-        self,
-        cog: Ask,
-        asked: discord.Interaction[SpoilerBot],
-        request: Request,
-        candidates: tuple[ShowEngine, ...],
-    ) -> None:
-        super().__init__(asked, timeout=600)
-        self.cog, self.request = cog, request
-        for engine in candidates[:MAX_BUTTONS]:
-            button: discord.ui.Button[WhichShow] = discord.ui.Button(
-                label=engine.show.title[:80],
-                custom_id=f"which-show:{engine.slug}",
-                style=discord.ButtonStyle.primary,
-            )
-            # discord.py types Button.callback as a method generic over every client, so no
-            # callback for this bot's own can be assigned, though its docs build buttons so.
-            button.callback = self._asker(engine)  # type: ignore[method-assign, assignment]
-            self.add_item(button)
-
-    def _asker(
-        self, engine: ShowEngine
-    ) -> Callable[[discord.Interaction[SpoilerBot]], Awaitable[None]]:
-        async def ask_there(interaction: discord.Interaction[SpoilerBot]) -> None:
-            self.stop()
-            request = self.request
-
-            async def load() -> tuple[ViewerSession, bool]:
-                session = await read_session(interaction, [engine], default=engine)
-                allowed = request.public and await self.cog.public_answers_allowed(interaction)
-                return session, allowed
-
-            session, allowed = await within_window(interaction, load(), thinking=False)
-            # The show was picked: ask it as if named in the option (its title taken out).
-            answered = session.ask_in(engine, request.question, reveal=request.reveal)
-            request = Request(request.question, request.reveal, request.public, allowed)
-            await self.cog.respond(interaction, answered, request, edit=True)
-
-        return ask_there
 
 
 async def setup(bot: SpoilerBot) -> None:
