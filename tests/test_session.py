@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.core.engine import Library
+from bot.core.engine import Library, ShowEngine
 from bot.core.progress import NOT_STARTED, Progress
 from bot.session import (
     CHAT_TIPS,
@@ -27,8 +27,10 @@ def library() -> Library:
     return Library.load(DATA_DIR, build_views=False)
 
 
-def answered(session: ViewerSession, question: str, **options: object) -> Answered:
-    reply = session.ask(question, **options)  # type: ignore[arg-type]
+def answered(
+    session: ViewerSession, question: str, *, show: ShowEngine | None = None, reveal: bool = False
+) -> Answered:
+    reply = session.ask(question, show=show, reveal=reveal)
     assert isinstance(reply, Answered), reply
     return reply
 

@@ -25,6 +25,20 @@ DEFER_AFTER = 1.5
 UNKNOWN_SHOW = "I don't know that show. Pick one from the list."
 
 
+def guild_of(interaction: discord.Interaction[SpoilerBot]) -> int:
+    """The server a guild-only command runs in (Discord sends none in a DM)."""
+    if interaction.guild_id is None:
+        raise UserFacingError("That command only works in a server.")
+    return interaction.guild_id
+
+
+def channel_of(interaction: discord.Interaction[SpoilerBot]) -> int:
+    """The channel a command runs in (Discord always sends one for a slash command)."""
+    if interaction.channel_id is None:
+        raise UserFacingError("That command only works in a channel.")
+    return interaction.channel_id
+
+
 async def default_show(interaction: discord.Interaction[SpoilerBot]) -> ShowEngine:
     """Return the server's default show, else the library's."""
     bot = interaction.client

@@ -14,11 +14,9 @@ from bot.core.engine import ShowEngine
 from bot.core.progress import Progress
 from bot.core.text import escape_markdown
 from bot.db import Guard
-from bot.errors import UserFacingError
-from bot.exts._common import reply, within_window
+from bot.exts._common import channel_of, guild_of, reply, within_window
 from bot.exts._hide import CannotRepost, hide, message_text, missing_for_hiding
 from bot.exts._options import Episode, Show
-from bot.exts.server import guild_of
 from bot.session import DISCORD_TIPS, ViewerSession
 
 if TYPE_CHECKING:
@@ -30,13 +28,6 @@ INACTIVE = (
     "-# The guard is inactive: I run without Discord's Message Content intent, so I can't "
     "read new messages. The bot's operator can switch it on (MESSAGE_CONTENT_INTENT=true)."
 )
-
-
-def channel_of(interaction: discord.Interaction[SpoilerBot]) -> int:
-    """The channel a command runs in (Discord always sends one for a slash command)."""
-    if interaction.channel_id is None:
-        raise UserFacingError("That command only works in a channel.")
-    return interaction.channel_id
 
 
 def describe_cap(engine: ShowEngine, cap: Progress) -> str:

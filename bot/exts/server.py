@@ -9,19 +9,11 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.db import UNCHANGED, GuildConfig
-from bot.errors import UserFacingError
-from bot.exts._common import reply, within_window
+from bot.exts._common import guild_of, reply, within_window
 from bot.exts._options import Show
 
 if TYPE_CHECKING:
     from bot.bot import SpoilerBot
-
-
-def guild_of(interaction: discord.Interaction[SpoilerBot]) -> int:
-    """The server a guild-only command runs in (Discord sends none in a DM)."""
-    if interaction.guild_id is None:
-        raise UserFacingError("That command only works in a server.")
-    return interaction.guild_id
 
 
 @app_commands.default_permissions(manage_guild=True)
