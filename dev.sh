@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # One entry point for people and CI: sets up .venv on first use, then runs what was asked.
 #   ./dev.sh run     run the Discord bot, or the offline chat when no DISCORD_TOKEN is set
-#   ./dev.sh test    lint, type-check the core and the double, then the whole test suite
+#   ./dev.sh test    lint, type-check bot/ and the Discord double (strict), then the whole test suite
 #   ./dev.sh score   score the answering core on ../shared/eval/dev-questions.yaml
 #   ./dev.sh bench   print the engine benchmark
 set -euo pipefail

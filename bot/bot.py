@@ -66,7 +66,8 @@ class SpoilerBot(commands.AutoShardedBot):
             intents=intents_for(settings),
             allowed_mentions=discord.AllowedMentions.none(),
             shard_count=settings.shard_count,
-            shard_ids=settings.shard_ids,
+            # discord.py's stubs say list[int], but None (its default) means every shard.
+            shard_ids=settings.shard_ids,  # type: ignore[arg-type]
             member_cache_flags=discord.MemberCacheFlags.none(),
             chunk_guilds_at_startup=False,
             **options,
@@ -110,3 +111,8 @@ class SpoilerBot(commands.AutoShardedBot):
 
     async def on_ready(self) -> None:
         log.info("Ready as %s in %d guilds", self.user, len(self.guilds))
+
+    async def on_error(self, event_method: str, /, *args: Any, **kwargs: Any) -> None:
+        """Log a listener's failure and carry on: one bad event must never stop the bot."""
+        # discord.py's default prints to stderr; this goes to the log, with the event's name.
+        log.exception("The %s listener failed", event_method)

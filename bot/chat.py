@@ -8,15 +8,9 @@ from typing import TextIO
 
 from bot.core.engine import ShowEngine
 from bot.core.library import Library
-from bot.core.progress import NOT_STARTED, Progress, ProgressError
-from bot.core.render import (
-    progress_line,
-    render_answer,
-    render_character,
-    render_recap,
-    render_unknown_character,
-    render_which_show,
-)
+from bot.core.progress import Progress, ProgressError
+from bot.core.render import progress_line
+from bot.session import CHAT_TIPS, Ambiguous, ViewerSession
 
 HELP = """Commands:
   /progress S1E7      set how far you have watched (also 1x07, 7, finished, none)
@@ -30,12 +24,12 @@ HELP = """Commands:
 
 
 class Chat:
-    """A read-eval-print loop over the answering core, with progress kept in memory."""
+    """A read-eval-print loop over one viewer's session, with progress kept in memory."""
 
     def __init__(self, library: Library, out: TextIO = sys.stdout) -> None:
         self.library = library
-        self.engine: ShowEngine = library.default
-        self.progress: dict[str, Progress] = {}
+        # The session's default is the show being asked about: /show switches it.
+        self.session = ViewerSession(library, tips=CHAT_TIPS)
         self.out = out
         self.commands: dict[str, Callable[[str], str]] = {
             "progress": self.set_progress,
@@ -48,12 +42,12 @@ class Chat:
         }
 
     @property
-    def named(self) -> bool:
-        return self.library.several
+    def engine(self) -> ShowEngine:
+        return self.session.default
 
     @property
     def current(self) -> Progress:
-        return self.progress.get(self.engine.slug, NOT_STARTED)
+        return self.session.progress_in(self.engine)
 
     def loop(self, stdin: TextIO = sys.stdin) -> int:
         interactive = stdin.isatty()
@@ -89,40 +83,25 @@ class Chat:
         if not text:
             return f"Your progress: {self.current}. Valid: {self.engine.valid_range()}."
         try:
-            progress = self.engine.parse_progress(text)
+            progress = self.session.set_progress(self.engine, text)
         except ProgressError as error:
             return str(error)
-        self.progress[self.engine.slug] = progress
         return f"Progress set: {progress}."
 
     def ask(self, question: str, *, reveal: bool) -> str:
         if not question:
             return "Ask a question in plain words, for example: /ask who survives?"
         # A question that names another show (or people met only there) is about that show.
-        route = self.library.route(question, self.progress, default=self.engine)
-        if route.engine is None:
-            shows = (engine.show for engine in route.candidates)
-            return render_which_show(
-                shows, "Ask again with the show named, or pick one with /show."
-            )
-        progress = self.progress.get(route.engine.slug, NOT_STARTED)
-        answer = route.engine.ask(route.question, progress, reveal=reveal)
-        reply = render_answer(answer, name_show=self.library.several)
-        if not progress.started and not reveal:
-            reply += "\nTip: set your progress with /progress S1E7 to get answers."
-        return reply
+        reply = self.session.ask(question, reveal=reveal)
+        return reply.text if isinstance(reply, Ambiguous) else reply.reply()
 
     def character(self, name: str) -> str:
         if not name:
-            met = self.engine.met_characters(self.current)
+            met = self.session.met(self.engine)
             if not met:
                 return "You haven't met anyone yet."
             return "You have met: " + ", ".join(c.name for c in met)
-        found = self.engine.find_character(name, self.current)
-        if found is None:
-            return render_unknown_character(self.engine.show, self.current, name_show=self.named)
-        view = self.engine.describe_character(found, self.current)
-        return render_character(view, name_show=self.named)
+        return self.session.character(name, show=self.engine)
 
     def recap(self, text: str) -> str:
         episode = None
@@ -131,7 +110,7 @@ class Chat:
                 episode = self.engine.parse_progress(text)
             except ProgressError as error:
                 return str(error)
-        return render_recap(self.engine.recap(self.current, episode), name_show=self.named)
+        return self.session.recap(episode, show=self.engine)
 
     def switch_show(self, name: str) -> str:
         if not name:
@@ -140,6 +119,6 @@ class Chat:
         engine = self.library.get(name)
         if engine is None:
             return "I don't know that show. Type /show to list them."
-        self.engine = engine
-        line = progress_line(self.current, show=engine.show if self.named else None)
+        self.session.default = engine
+        line = progress_line(self.current, show=engine.show if self.session.named else None)
         return f"Now asking about {engine.show.title}. {line}"

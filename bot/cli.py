@@ -9,16 +9,16 @@ import re
 import sys
 from collections.abc import Iterable, Iterator
 from pathlib import Path
-from typing import Annotated, BinaryIO
+from typing import Annotated, Any, BinaryIO
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, ValidationError
 
 from bot.core.engine import ShowEngine
 from bot.core.factbase import FactBaseError, read_library
 from bot.core.library import Library, UnknownShowError
-from bot.core.progress import NOT_STARTED, Progress, ProgressError
-from bot.core.render import render_answer, render_which_show
+from bot.core.progress import Progress, ProgressError
 from bot.core.text import escape_markdown, plural
+from bot.session import COMMAND_LINE_TIPS, Ambiguous, ViewerSession
 from bot.settings import SettingsError, get_settings
 from bot.startup import load_library_or_report
 
@@ -38,6 +38,8 @@ def _no_surrogates(text: str) -> str:
 
 
 Text = Annotated[str, AfterValidator(_no_surrogates)]
+# One JSON record as `ask --json`, `--jsonl` and `check --json` print it.
+Record = dict[str, Any]
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -143,7 +145,7 @@ class AskRequest(BaseModel):
     show: Text | None = None
 
 
-def answer_record(library: Library, request: object) -> dict:
+def answer_record(library: Library, request: object) -> Record:
     """Answer one request ({"question", "progress", "reveal", "show"}) as a JSON record."""
     # Without a show the question goes to the show it names (by title, or by people the
     # viewer has met there), else to the default; one that could be about several shows gets
@@ -164,26 +166,23 @@ def answer_record(library: Library, request: object) -> dict:
         progress = _progress_by_show(library, parsed.progress, asked)
     except (ProgressError, UnknownShowError) as error:
         return _error_record(str(error), request, asked)
-    route = library.route(parsed.question, progress, option=option)
-    if route.engine is None:
-        ask = 'Ask again with the show named, or with --show ("show" in JSON lines).'
+    session = ViewerSession(library, progress, tips=COMMAND_LINE_TIPS)
+    reply = session.ask(parsed.question, show=option, reveal=parsed.reveal)
+    if isinstance(reply, Ambiguous):
         return {
             "status": "ambiguous",
-            "content": render_which_show((e.show for e in route.candidates), ask),
+            "content": reply.text,
             "facts": [],
             "progress": "",
             "show": "",
-            "candidates": [engine.slug for engine in route.candidates],
+            "candidates": [engine.slug for engine in reply.candidates],
         }
-    engine = route.engine
-    point = progress.get(engine.slug, NOT_STARTED)
-    answer = engine.ask(route.question, point, reveal=parsed.reveal)
     return {
-        "status": answer.status.value,
-        "content": render_answer(answer, name_show=library.several),
-        "facts": [fact.id for fact in answer.facts],
-        "progress": point.label(),
-        "show": engine.slug,
+        "status": reply.answer.status.value,
+        "content": reply.text(),
+        "facts": [fact.id for fact in reply.answer.facts],
+        "progress": reply.progress.label(),
+        "show": reply.engine.slug,
     }
 
 
@@ -228,7 +227,9 @@ def _echo(value: object) -> str:
     return escape_markdown(value[:ECHO_CHARS])
 
 
-def _error_record(message: str, request: dict, engine: ShowEngine | None = None) -> dict:
+def _error_record(
+    message: str, request: dict[str, Any], engine: ShowEngine | None = None
+) -> Record:
     return {
         "status": "error",
         "content": message,
@@ -238,7 +239,7 @@ def _error_record(message: str, request: dict, engine: ShowEngine | None = None)
     }
 
 
-def print_record(record: dict, out: BinaryIO, *, as_json: bool) -> int:
+def print_record(record: Record, out: BinaryIO, *, as_json: bool) -> int:
     """Print one record, as JSON or as its content alone; the exit status it calls for."""
     if as_json:
         write_record(record, out)
@@ -248,7 +249,7 @@ def print_record(record: dict, out: BinaryIO, *, as_json: bool) -> int:
     return 1 if record["status"] == "error" else 0
 
 
-def write_record(record: dict, out: BinaryIO) -> None:
+def write_record(record: Record, out: BinaryIO) -> None:
     """Write one record as a line of UTF-8 JSON, whatever the terminal's encoding."""
     # "replace" is a last guard: records hold no lone surrogates, and one must never stop
     # the stream.
@@ -290,33 +291,27 @@ def _progress_argument(values: list[str]) -> str | dict[str, str]:
     return {show.strip(): episode.strip() for show, episode in pairs}
 
 
-def check_record(library: Library, message: str, progress: str, show: str | None) -> dict:
+def check_record(library: Library, message: str, progress: str, show: str | None) -> Record:
     """Say whether a message is safe for a viewer, with the facts it reveals (for tools)."""
-    from bot.core.detector import detect, show_of_message
-
-    engine = library.get(show) if show else show_of_message(library, message, library.default)
-    record: dict = {"show": engine.slug if engine else _echo(show), "progress": _echo(progress)}
+    session = ViewerSession(library, tips=COMMAND_LINE_TIPS)
+    engine = library.get(show) if show else session.shows_of(message)[0]
+    record: Record = {"show": engine.slug if engine else _echo(show), "progress": _echo(progress)}
     record.update(latest=None, confidence=0.0, facts=[])
     if engine is None:
         known = ", ".join(library.shows)
         return {"status": "error", "content": f"Unknown show. Known shows: {known}.", **record}
     try:
-        viewer = engine.parse_progress(progress)
+        session.set_progress(engine, progress)
     except ProgressError as error:
         return {"status": "error", "content": str(error), **record}
-    found = detect(engine, message)
-    safe = found.safe_for(viewer)
-    where = f"up to {viewer}" if viewer.started else "who hasn't started"
-    content = (
-        f"Safe to read for a viewer {where}."
-        if safe
-        else f"Not safe for a viewer {where}: it reveals something from after their episode."
-    )
+    # The one show it is about: the progress given is that show's.
+    checked = session.check(message, show=engine)
+    found = checked.found
     return {
-        "status": "safe" if safe else "spoiler",
-        "content": content,
+        "status": "safe" if checked.safe else "spoiler",
+        "content": checked.verdict(),
         "show": engine.slug,
-        "progress": viewer.label(),
+        "progress": checked.progress.label(),
         "latest": found.latest.label() if found.latest else None,
         "confidence": round(found.confidence, 3),
         "facts": [
@@ -335,7 +330,7 @@ def check_command(library: Library, args: argparse.Namespace) -> int:
     return print_record(record, sys.stdout.buffer, as_json=args.json)
 
 
-def answer_lines(library: Library, lines: Iterable[bytes]) -> Iterator[dict]:
+def answer_lines(library: Library, lines: Iterable[bytes]) -> Iterator[Record]:
     """Answer JSON lines one by one; a bad line gets an error record and the stream goes on."""
     for number, raw in enumerate(lines, 1):
         try:

@@ -14,6 +14,7 @@ import discord
 from sqlalchemy.exc import ArgumentError
 
 from bot.bot import SpoilerBot
+from bot.core.library import Library
 from bot.db import CachedStorage, DatabaseUnavailable, ProgressCache, is_in_memory
 from bot.db.engine import normalize_url
 from bot.endpoints import use_discord_endpoints
@@ -47,7 +48,7 @@ def run_bot(*, force_sync: bool, data_dir: Path, settings: Settings | None = Non
         return 0
 
 
-async def _serve(settings: Settings, library, *, force_sync: bool) -> int:
+async def _serve(settings: Settings, library: Library, *, force_sync: bool) -> int:
     if is_in_memory(settings.database_url):
         log.warning(
             "DATABASE_URL is an in-memory SQLite database: viewers' progress and server "
@@ -61,6 +62,9 @@ async def _serve(settings: Settings, library, *, force_sync: bool) -> int:
     except DatabaseUnavailable as error:
         print(f"{error}\nCheck DATABASE_URL and that the database is running.", file=sys.stderr)
         return 1
+    if settings.discord_token is None:  # run_bot checked; a caller of _serve may not have
+        print(NO_TOKEN, file=sys.stderr)
+        return EXIT_NO_TOKEN
     token = settings.discord_token.get_secret_value()
     try:
         async with SpoilerBot(
@@ -160,7 +164,7 @@ def progress_cache_for(settings: Settings) -> ProgressCache:
 def _close_on_signals(bot: SpoilerBot) -> None:
     loop = asyncio.get_running_loop()
 
-    closing: set[asyncio.Task] = set()
+    closing: set[asyncio.Task[None]] = set()
 
     def close() -> None:
         log.info("Shutting down")

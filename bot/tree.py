@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 import logging
+from typing import TYPE_CHECKING
 
 import discord
 from discord import app_commands
 
 from bot.db import DatabaseUnavailable
 from bot.errors import UserFacingError
+
+if TYPE_CHECKING:
+    from bot.bot import SpoilerBot
 
 log = logging.getLogger(__name__)
 
@@ -29,7 +33,9 @@ _LABELS = {
 
 def message_for(error: app_commands.AppCommandError) -> str:
     """Return the friendly text for a failed command; never includes show facts."""
-    original = getattr(error, "original", None)
+    # What a command raised, or what broke reading one of its options (a TransformerError's
+    # cause).
+    original = getattr(error, "original", None) or error.__cause__
     if isinstance(error, UserFacingError):
         return str(error)
     if isinstance(original, DatabaseUnavailable):
@@ -52,18 +58,29 @@ def message_for(error: app_commands.AppCommandError) -> str:
     return GENERIC_FAILURE
 
 
-class SpoilerTree(app_commands.CommandTree):
+class SpoilerTree(app_commands.CommandTree["SpoilerBot"]):
     """A command tree that answers every failure ephemerally and keeps the bot running."""
 
     async def on_error(
-        self, interaction: discord.Interaction, error: app_commands.AppCommandError
+        self, interaction: discord.Interaction[SpoilerBot], error: app_commands.AppCommandError
     ) -> None:
         text = message_for(error)
-        if text in (GENERIC_FAILURE, DATABASE_DOWN):
-            command = interaction.command.qualified_name if interaction.command else "?"
+        command = interaction.command.qualified_name if interaction.command else "?"
+        if isinstance(error, app_commands.TransformerError):
+            # The user is told an option was wrong; why reading it failed is for the log.
+            log.error(
+                "Reading an option of /%s failed (%s)",
+                command,
+                type(error.__cause__).__name__,
+                exc_info=error.__cause__ or error,
+            )
+        elif text in (GENERIC_FAILURE, DATABASE_DOWN):
             log.error("Command /%s failed", command, exc_info=error)
         if interaction.type is discord.InteractionType.autocomplete:
             return  # autocomplete can't show a message; the user just sees no choices
+        if interaction.is_expired():
+            log.warning("Could not tell the user /%s failed: the interaction expired", command)
+            return
         try:
             if interaction.response.is_done():
                 await interaction.followup.send(text, ephemeral=True)

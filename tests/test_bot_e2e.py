@@ -7,7 +7,9 @@ where they are stable in data/shows/all-of-us-are-dead/show.yaml.
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
+import logging
 import re
 import socket
 from collections.abc import AsyncIterator
@@ -848,3 +850,85 @@ async def test_character_without_a_show_finds_people_met_in_another_show(
         "character", {"name": "ele"}, focused="name", user_id=bob
     )
     assert "Eleven" not in [c["name"] for c in offered]
+
+
+# -- 10. failures the user never sees the inside of ---------------------------------------------
+
+
+class _Logged(logging.Handler):
+    """Sets an event when a logger logs: logging alone wakes nothing in the double."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.seen = asyncio.Event()
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.seen.set()
+
+
+@contextlib.asynccontextmanager
+async def logs(name: str) -> AsyncIterator[None]:
+    """Run the block, then wait (bounded) until the logger `name` has logged."""
+    handler = _Logged()
+    logging.getLogger(name).addHandler(handler)
+    try:
+        yield
+        async with asyncio.timeout(5):
+            await handler.seen.wait()
+    finally:
+        logging.getLogger(name).removeHandler(handler)
+
+
+async def test_a_show_option_matches_titles_and_aliases_in_any_case(
+    double: DiscordDouble, bot: SpoilerBot
+) -> None:
+    by_title = await run(double, "progress set", {"episode": "S1E2", "show": "ALL OF US ARE DEAD"})
+    assert by_title.content.startswith("Saved: All of Us Are Dead, up to S1E2")
+    unknown = await run(double, "progress set", {"episode": "S1E2", "show": "Zorblax"})
+    assert_safe(unknown)
+    assert unknown.content == "I don't know that show. Pick one from the list."
+    offered = await double.send_autocomplete("ask", {"show": "all of"}, focused="show")
+    assert [c["value"] for c in offered] == [SHOW]
+
+
+async def test_a_broken_option_is_logged_with_its_cause_and_the_user_told_kindly(
+    double: DiscordDouble, bot: SpoilerBot, monkeypatch: pytest.MonkeyPatch, caplog
+) -> None:
+    def broken(name: str | None) -> ShowEngine | None:
+        raise RuntimeError("the library broke")
+
+    monkeypatch.setattr(bot.library, "get", broken)
+    with caplog.at_level("ERROR", logger="bot.tree"):
+        reply = await run(double, "ask", {"question": "who is nam-ra", "show": SHOW})
+    assert_safe(reply)
+    assert reply.content == "One of the options isn't valid. Check it and try again."
+    [record] = [r for r in caplog.records if r.name == "bot.tree"]
+    assert "Reading an option of /ask failed (RuntimeError)" in record.getMessage()
+    assert record.exc_info is not None and isinstance(record.exc_info[1], RuntimeError)
+
+
+async def test_a_failing_listener_is_logged_and_the_bot_carries_on(
+    double: DiscordDouble, bot: SpoilerBot, caplog
+) -> None:
+    async def on_boom() -> None:
+        raise RuntimeError("a listener broke")
+
+    bot.add_listener(on_boom)
+    with caplog.at_level("ERROR", logger="bot.bot"):
+        async with logs("bot.bot"):
+            bot.dispatch("boom")
+    assert "The on_boom listener failed" in caplog.records[0].getMessage()
+    assert_safe(await run(double, "help"))
+
+
+async def test_a_reply_to_an_expired_interaction_is_logged_and_dropped(
+    double: DiscordDouble, bot: SpoilerBot, monkeypatch: pytest.MonkeyPatch, caplog
+) -> None:
+    import discord
+
+    monkeypatch.setattr(discord.Interaction, "is_expired", lambda self: True)
+    with caplog.at_level("WARNING", logger="bot.exts._common"):
+        async with logs("bot.exts._common"):
+            record = await double.send_command("help")
+    assert "Dropped a reply to /help" in caplog.records[0].getMessage()
+    assert record.callback is None

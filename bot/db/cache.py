@@ -5,13 +5,23 @@ from __future__ import annotations
 import asyncio
 import enum
 from collections import OrderedDict
-from typing import Any, Literal, Self
+from collections.abc import Awaitable, Callable, Hashable
+from typing import Any, Final, Generic, Literal, Self, TypeVar
 
 from bot.core.progress import Progress
 from bot.db.listener import ProgressListener
 from bot.db.storage import UNCHANGED, Guard, GuildConfig, Storage, _Unchanged
 
-_MISSING = object()
+
+class _Missing(enum.Enum):
+    MISSING = enum.auto()
+
+
+# Not cached: distinct from None, which is a value (no progress, no guard).
+_MISSING: Final = _Missing.MISSING
+K = TypeVar("K", bound=Hashable)
+V = TypeVar("V")
+T = TypeVar("T")
 
 
 class ProgressCache(enum.StrEnum):
@@ -22,29 +32,29 @@ class ProgressCache(enum.StrEnum):
     OFF = "off"  # others write too and nothing tells us: read the database every time
 
 
-class _LRU:
+class _LRU(Generic[K, V]):
     """A bounded mapping that forgets the least recently used entries."""
 
     def __init__(self, size: int) -> None:
-        self._items: OrderedDict[Any, Any] = OrderedDict()
+        self._items: OrderedDict[K, V] = OrderedDict()
         self._size = size
 
-    def get(self, key: Any) -> Any:
-        value = self._items.get(key, _MISSING)
-        if value is not _MISSING:
-            self._items.move_to_end(key)
-        return value
+    def get(self, key: K) -> V | Literal[_Missing.MISSING]:
+        if key not in self._items:
+            return _MISSING
+        self._items.move_to_end(key)
+        return self._items[key]
 
-    def put(self, key: Any, value: Any) -> None:
+    def put(self, key: K, value: V) -> None:
         self._items[key] = value
         self._items.move_to_end(key)
         if len(self._items) > self._size:
             self._items.popitem(last=False)
 
-    def pop(self, key: Any) -> None:
+    def pop(self, key: K) -> None:
         self._items.pop(key, None)
 
-    def drop(self, matches: Any) -> None:
+    def drop(self, matches: Callable[[K], bool]) -> None:
         for key in [key for key in self._items if matches(key)]:
             del self._items[key]
 
@@ -80,9 +90,9 @@ class CachedStorage(Storage):
         self.progress_cache = ProgressCache(progress_cache)
         if self.progress_cache is ProgressCache.SHARED and self._dialect != "postgresql":
             raise ValueError("a shared progress cache needs PostgreSQL notifications")
-        self._progress = _LRU(cache_size)
-        self._guilds = _LRU(cache_size)
-        self._guards = _LRU(cache_size)
+        self._progress: _LRU[tuple[int, str], Progress | None] = _LRU(cache_size)
+        self._guilds: _LRU[int, GuildConfig] = _LRU(cache_size)
+        self._guards: _LRU[int, Guard | None] = _LRU(cache_size)
         # Bumped by every write and every notification: a read that overlapped one must not
         # cache what it saw, which may be older than the change.
         self._writes = 0
@@ -147,7 +157,12 @@ class CachedStorage(Storage):
             ("progress", key), self._progress, lambda: Storage.get_progress(self, user_id, show)
         )
 
-    async def _read_once(self, flight: Any, lru: _LRU, read: Any) -> Any:
+    async def _read_once(
+        self,
+        flight: tuple[str, Any],
+        lru: _LRU[Any, T],
+        read: Callable[[], Awaitable[T]],
+    ) -> T:
         """Read a missing entry, sharing one database read among concurrent askers.
 
         A cold burst asks for one guild's settings, and each user's progress, many times at
@@ -161,7 +176,7 @@ class CachedStorage(Storage):
         task = asyncio.ensure_future(read())
         self._flights[flight] = (task, writes)
 
-        def landed(done: asyncio.Future[Any]) -> None:
+        def landed(done: asyncio.Future[T]) -> None:
             if self._flights.get(flight, (None,))[0] is done:
                 del self._flights[flight]
             if done.cancelled() or done.exception() is not None:

@@ -79,6 +79,9 @@ class ProgressListener:
         # taken out of the pool for good so it never serves a query of the bot's.
         raw = await self._engine.raw_connection()
         connection = raw.driver_connection
+        if connection is None:  # only a connection the pool has already invalidated
+            raw.invalidate()
+            raise ConnectionError("the pool gave a connection that is already closed")
         raw.detach()
         try:
             # Named, so operators (and tests) can find it in pg_stat_activity.

@@ -6,12 +6,12 @@ import enum
 from collections.abc import AsyncIterator, Iterator
 from contextlib import asynccontextmanager, contextmanager
 from dataclasses import dataclass
-from typing import Any, Final, Literal, Self
+from typing import Any, Final, Literal, Self, cast
 
 from sqlalchemy import bindparam, delete, exists, select, text
 from sqlalchemy import exc as sa_exc
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.engine import URL
+from sqlalchemy.engine import URL, CursorResult
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 
 from bot.core.progress import Progress
@@ -56,6 +56,13 @@ class Guard:
     guild_id: int
     show: str
     cap: Progress
+
+
+def _deleted(result: object) -> int:
+    """Return how many rows a DELETE removed."""
+    # SQLAlchemy types `execute` as returning a Result; a DML statement's is a CursorResult,
+    # which carries the row count.
+    return cast("CursorResult[Any]", result).rowcount
 
 
 def _is_unavailable(error: BaseException) -> bool:
@@ -189,16 +196,16 @@ class Storage:
         if show is not None:
             stmt = stmt.where(ViewerProgress.show == show)
         async with self._transaction() as session:
-            result = await session.execute(stmt)
-            return result.rowcount
+            return _deleted(await session.execute(stmt))
 
     async def forget_user(self, user_id: int) -> int:
         """Delete everything stored about the user; return rows deleted."""
         deleted = 0
         async with self._transaction() as session:
             for table in _USER_TABLES:
-                result = await session.execute(delete(table).where(table.user_id == user_id))
-                deleted += result.rowcount
+                deleted += _deleted(
+                    await session.execute(delete(table).where(table.user_id == user_id))
+                )
         return deleted
 
     async def has_data(self, user_id: int) -> bool:
@@ -279,10 +286,11 @@ class Storage:
     async def clear_guard(self, channel_id: int) -> int:
         """Stop guarding a channel; return rows deleted."""
         async with self._transaction() as session:
-            result = await session.execute(
-                delete(ChannelGuard).where(ChannelGuard.channel_id == channel_id)
+            return _deleted(
+                await session.execute(
+                    delete(ChannelGuard).where(ChannelGuard.channel_id == channel_id)
+                )
             )
-            return result.rowcount
 
     async def get_sync_digest(self, scope: str) -> str | None:
         """Return the digest of the commands last synced to the scope, if any."""

@@ -1,8 +1,9 @@
-"""Helpers the cogs share: picking the show, reading progress, replying safely."""
+"""Helpers the cogs share: the viewer's session, the response window, replying safely."""
 
 from __future__ import annotations
 
 import asyncio
+import logging
 from collections.abc import Awaitable, Iterable
 from typing import TYPE_CHECKING, TypeVar
 
@@ -10,37 +11,37 @@ import discord
 from discord import app_commands
 
 from bot.core.engine import ShowEngine
-from bot.core.progress import Progress
-from bot.core.routing import Route
 from bot.errors import UserFacingError
+from bot.session import DISCORD_TIPS, ViewerSession
 
 if TYPE_CHECKING:
     from bot.bot import SpoilerBot
 
+log = logging.getLogger(__name__)
+
 T = TypeVar("T")
 # Discord wants a first response within 3 seconds; past this much waiting we defer.
 DEFER_AFTER = 1.5
-SET_PROGRESS_TIP = "Tell me how far you've watched with `/progress set` to get answers."
+UNKNOWN_SHOW = "I don't know that show. Pick one from the list."
 
 
-def bot_of(interaction: discord.Interaction) -> SpoilerBot:
-    return interaction.client  # type: ignore[return-value]
+def guild_of(interaction: discord.Interaction[SpoilerBot]) -> int:
+    """The server a guild-only command runs in (Discord sends none in a DM)."""
+    if interaction.guild_id is None:
+        raise UserFacingError("That command only works in a server.")
+    return interaction.guild_id
 
 
-async def resolve_show(interaction: discord.Interaction, name: str | None) -> ShowEngine:
-    """Return the show named in an option, else the server's default, else the first show."""
-    bot = bot_of(interaction)
-    if name:
-        engine = bot.library.get(name)
-        if engine is None:
-            raise UserFacingError("I don't know that show. Pick one from the list.")
-        return engine
-    return await default_show(interaction)
+def channel_of(interaction: discord.Interaction[SpoilerBot]) -> int:
+    """The channel a command runs in (Discord always sends one for a slash command)."""
+    if interaction.channel_id is None:
+        raise UserFacingError("That command only works in a channel.")
+    return interaction.channel_id
 
 
-async def default_show(interaction: discord.Interaction) -> ShowEngine:
+async def default_show(interaction: discord.Interaction[SpoilerBot]) -> ShowEngine:
     """Return the server's default show, else the library's."""
-    bot = bot_of(interaction)
+    bot = interaction.client
     if interaction.guild_id is not None:
         config = await bot.storage.get_guild_settings(interaction.guild_id)
         if config.default_show and config.default_show in bot.library.shows:
@@ -48,44 +49,47 @@ async def default_show(interaction: discord.Interaction) -> ShowEngine:
     return bot.library.default
 
 
-async def stored_progress(interaction: discord.Interaction, engine: ShowEngine) -> Progress | None:
-    return await bot_of(interaction).storage.get_progress(interaction.user.id, engine.slug)
+async def pick_show(interaction: discord.Interaction[SpoilerBot], name: str | None) -> ShowEngine:
+    """Return the show a name means (slug, title or alias), else the server's default."""
+    if not name:
+        return await default_show(interaction)
+    engine = interaction.client.library.get(name)
+    if engine is None:
+        raise UserFacingError(UNKNOWN_SHOW)
+    return engine
 
 
-async def progress_by_show(
-    interaction: discord.Interaction, engines: Iterable[ShowEngine]
-) -> list[tuple[ShowEngine, Progress | None]]:
-    """Return the user's stored progress in each of the shows."""
-    return [(engine, await stored_progress(interaction, engine)) for engine in engines]
+async def read_session(
+    interaction: discord.Interaction[SpoilerBot],
+    shows: Iterable[ShowEngine],
+    *,
+    default: ShowEngine,
+) -> ViewerSession:
+    """Return the user's session, with their stored progress in each of `shows`."""
+    bot = interaction.client
+    user = interaction.user.id
+    stored = {engine.slug: await bot.storage.get_progress(user, engine.slug) for engine in shows}
+    return ViewerSession(bot.library, stored, tips=DISCORD_TIPS, default=default)
 
 
-async def show_and_progress(
-    interaction: discord.Interaction, show: str | None
-) -> tuple[ShowEngine, Progress | None]:
-    """Return the show a command is about and the user's stored progress in it."""
-    engine = await resolve_show(interaction, show)
-    return engine, await stored_progress(interaction, engine)
+async def viewer_session(
+    interaction: discord.Interaction[SpoilerBot], show: ShowEngine | None, *, routed: bool = False
+) -> ViewerSession:
+    """Return the user's session for a command about `show`, else the server's default show.
 
-
-async def route_question(
-    interaction: discord.Interaction, question: str, show: str | None
-) -> tuple[Route, dict[str, Progress | None]]:
-    """Pick the show a question is about, reading the user's stored progress in each show."""
-    library = bot_of(interaction).library
+    `routed`: the command's text may name another show (a question, a character), so without
+    a `show` option every show's progress is read to route it.
+    """
+    library = interaction.client.library
+    default = show or await default_show(interaction)
     # With a `show` option, or one show loaded, there is nothing to route: one read will do.
-    if show or not library.several:
-        engine = await resolve_show(interaction, show)
-        stored = {engine.slug: await stored_progress(interaction, engine)}
-        return library.route(question, {}, option=engine), stored
-    default = await default_show(interaction)
-    read = await progress_by_show(interaction, library.shows.values())
-    stored = {engine.slug: progress for engine, progress in read}
-    points = {slug: progress for slug, progress in stored.items() if progress is not None}
-    return library.route(question, points, default=default), stored
+    every = routed and show is None and library.several
+    shows = library.shows.values() if every else [default]
+    return await read_session(interaction, shows, default=default)
 
 
 async def within_window(
-    interaction: discord.Interaction,
+    interaction: discord.Interaction[SpoilerBot],
     work: Awaitable[T],
     *,
     ephemeral: bool = True,
@@ -94,7 +98,7 @@ async def within_window(
     """Await work, deferring the response if it runs long enough to risk the window."""
     # `thinking` false on a button press defers an update of the message the button is on.
     loop = asyncio.get_running_loop()
-    deferral: asyncio.Task[None] | None = None
+    deferral: asyncio.Task[object] | None = None
 
     def defer() -> None:
         nonlocal deferral
@@ -114,19 +118,44 @@ async def within_window(
             await deferral
 
 
+def expired(interaction: discord.Interaction[SpoilerBot]) -> bool:
+    """Whether the interaction's token has run out; a late reply is then logged and dropped."""
+    if not interaction.is_expired():
+        return False
+    command = interaction.command.qualified_name if interaction.command else "a component"
+    log.warning("Dropped a reply to /%s: the interaction expired before it was ready", command)
+    return True
+
+
 async def reply(
-    interaction: discord.Interaction,
+    interaction: discord.Interaction[SpoilerBot],
     content: str,
     *,
     ephemeral: bool = True,
     view: discord.ui.View | None = None,
 ) -> None:
     """Send the response, or a follow-up when the response was already deferred."""
-    extra = {"view": view} if view is not None else {}
+    if expired(interaction):
+        return
     if interaction.response.is_done():
-        await interaction.followup.send(content, ephemeral=ephemeral, **extra)
+        if view is None:
+            await interaction.followup.send(content, ephemeral=ephemeral)
+        else:
+            await interaction.followup.send(content, ephemeral=ephemeral, view=view)
+    elif view is None:
+        await interaction.response.send_message(content, ephemeral=ephemeral)
     else:
-        await interaction.response.send_message(content, ephemeral=ephemeral, **extra)
+        await interaction.response.send_message(content, ephemeral=ephemeral, view=view)
+
+
+async def replace(interaction: discord.Interaction[SpoilerBot], content: str) -> None:
+    """Put `content` in place of the message a button is on, and take its buttons away."""
+    if expired(interaction):
+        return
+    if interaction.response.is_done():
+        await interaction.edit_original_response(content=content, view=None)
+    else:
+        await interaction.response.edit_message(content=content, view=None)
 
 
 def choices(labels: list[str]) -> list[app_commands.Choice[str]]:
@@ -134,17 +163,10 @@ def choices(labels: list[str]) -> list[app_commands.Choice[str]]:
     return [app_commands.Choice(name=label[:100], value=label[:100]) for label in labels[:25]]
 
 
-async def autocomplete_show(
-    interaction: discord.Interaction, current: str
-) -> list[app_commands.Choice[str]]:
-    pairs = bot_of(interaction).library.complete_show(current)
-    return [app_commands.Choice(name=title[:100], value=slug) for title, slug in pairs[:25]]
-
-
-async def show_for_autocomplete(interaction: discord.Interaction) -> ShowEngine:
+async def show_for_autocomplete(interaction: discord.Interaction[SpoilerBot]) -> ShowEngine:
     """Pick the show for an autocomplete from the options typed so far."""
     name = getattr(interaction.namespace, "show", None)
     try:
-        return await resolve_show(interaction, name)
+        return await pick_show(interaction, name)
     except UserFacingError:
-        return bot_of(interaction).library.default
+        return interaction.client.library.default

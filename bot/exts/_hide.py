@@ -76,12 +76,16 @@ def webhook_username(author: discord.abc.User) -> str:
     return name or "Member"
 
 
-async def _webhook(channel: discord.abc.GuildChannel, me: discord.abc.User) -> discord.Webhook:
+# The channels that take webhooks; a thread's messages go through its parent's.
+Hookable = discord.TextChannel | discord.VoiceChannel | discord.StageChannel | discord.ForumChannel
+
+
+async def _webhook(channel: Hookable, me: discord.abc.User) -> discord.Webhook:
     """Return the bot's own webhook in a channel, creating it the first time."""
-    for hook in await channel.webhooks():  # type: ignore[attr-defined]
+    for hook in await channel.webhooks():
         if hook.token and hook.user is not None and hook.user.id == me.id:
             return hook
-    return await channel.create_webhook(name=WEBHOOK_NAME)  # type: ignore[attr-defined]
+    return await channel.create_webhook(name=WEBHOOK_NAME)
 
 
 async def hide(
@@ -110,14 +114,13 @@ async def hide(
             dropped += 1
     text = message_text(message)
     content = repost_content(text, range_line(engine, found))
-    if not hasattr(parent, "create_webhook"):
+    if not isinstance(parent, Hookable) or client.user is None:
         raise CannotRepost("I can't repost messages in this kind of channel. Nothing was deleted.")
     # The webhook first: if it can't be had, the message stays where it is.
-    hook = await _webhook(parent, client.user)  # type: ignore[arg-type]
+    hook = await _webhook(parent, client.user)
     await message.delete()
     repost = None
     try:
-        extra = {"thread": thread} if thread is not None else {}
         repost = await hook.send(
             content,
             username=webhook_username(message.author),
@@ -125,7 +128,8 @@ async def hide(
             files=files,
             allowed_mentions=discord.AllowedMentions.none(),
             wait=True,
-            **extra,
+            # discord.MISSING is how discord.py spells "not in a thread".
+            thread=thread if thread is not None else discord.utils.MISSING,
         )
     except discord.HTTPException as error:
         log.warning("Reposting a hidden message failed (%s)", error.status)

@@ -10,22 +10,14 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot.core.detector import detect, shows_of_message
 from bot.core.engine import ShowEngine
-from bot.core.progress import NOT_STARTED, Progress, ProgressError
+from bot.core.progress import Progress
 from bot.core.text import escape_markdown
 from bot.db import Guard
-from bot.errors import UserFacingError
-from bot.exts._common import (
-    autocomplete_show,
-    bot_of,
-    choices,
-    reply,
-    resolve_show,
-    show_for_autocomplete,
-    within_window,
-)
+from bot.exts._common import channel_of, guild_of, reply, within_window
 from bot.exts._hide import CannotRepost, hide, message_text, missing_for_hiding
+from bot.exts._options import Episode, Show
+from bot.session import DISCORD_TIPS, ViewerSession
 
 if TYPE_CHECKING:
     from bot.bot import SpoilerBot
@@ -68,47 +60,30 @@ class GuardCommands(
         cap="The last episode that may be discussed here (S1E6), or none for no spoilers",
         show="Which show",
     )
-    @app_commands.autocomplete(show=autocomplete_show)
     @app_commands.checks.has_permissions(manage_guild=True)
     async def set_(
-        self, interaction: discord.Interaction, cap: str, show: str | None = None
+        self, interaction: discord.Interaction[SpoilerBot], cap: Episode, show: Show | None = None
     ) -> None:
-        async def save() -> tuple[ShowEngine, Progress]:
-            engine = await resolve_show(interaction, show)
-            try:
-                parsed = engine.parse_progress(cap)
-            except ProgressError as error:
-                raise UserFacingError(str(error)) from None
-            guard = Guard(interaction.channel_id, interaction.guild_id, engine.slug, parsed)
-            await bot_of(interaction).storage.set_guard(guard)
-            return engine, parsed
-
-        engine, parsed = await within_window(interaction, save())
-        text = f"Guard on: this channel allows {describe_cap(engine, parsed)}."
+        guard = Guard(channel_of(interaction), guild_of(interaction), cap.show.slug, cap.point)
+        await within_window(interaction, self.bot.storage.set_guard(guard))
+        text = f"Guard on: this channel allows {describe_cap(cap.show, cap.point)}."
         text += " New messages that reveal more are hidden as spoilers."
         await reply(interaction, "\n".join([text, *self._notes()]))
 
-    @set_.autocomplete("cap")
-    async def _caps(
-        self, interaction: discord.Interaction, current: str
-    ) -> list[app_commands.Choice[str]]:
-        engine = await show_for_autocomplete(interaction)
-        return choices(engine.complete_episode(current))
-
     @app_commands.command(name="clear", description="Stop guarding this channel")
     @app_commands.checks.has_permissions(manage_guild=True)
-    async def clear(self, interaction: discord.Interaction) -> None:
-        storage = bot_of(interaction).storage
-        removed = await within_window(interaction, storage.clear_guard(interaction.channel_id))
+    async def clear(self, interaction: discord.Interaction[SpoilerBot]) -> None:
+        clear = self.bot.storage.clear_guard(channel_of(interaction))
+        removed = await within_window(interaction, clear)
         await reply(
             interaction, "Guard off for this channel." if removed else "This channel had no guard."
         )
 
     @app_commands.command(name="show", description="See this channel's guard")
     @app_commands.checks.has_permissions(manage_guild=True)
-    async def show_(self, interaction: discord.Interaction) -> None:
-        bot = bot_of(interaction)
-        guard = await within_window(interaction, bot.storage.get_guard(interaction.channel_id))
+    async def show_(self, interaction: discord.Interaction[SpoilerBot]) -> None:
+        bot = self.bot
+        guard = await within_window(interaction, bot.storage.get_guard(channel_of(interaction)))
         if guard is None:
             await reply(interaction, "\n".join(["This channel has no guard.", *self._notes()]))
             return
@@ -123,11 +98,8 @@ class GuardCommands(
             return
         if message.author.bot or message.webhook_id is not None:
             return  # the bot's own reposts, other bots and webhooks are left alone
-        try:
-            await self._check(message)
-        except Exception:
-            # One message must never stop the guard; the trace goes to the log.
-            log.exception("The guard could not check a message")
+        # A failure here is logged by SpoilerBot.on_error; the next message is checked anew.
+        await self._check(message)
 
     @commands.Cog.listener()
     async def on_raw_message_edit(self, payload: discord.RawMessageUpdateEvent) -> None:
@@ -148,16 +120,17 @@ class GuardCommands(
         if not text.strip():
             return
         guarded = bot.library.shows.get(guard.show, bot.library.default)
-        for engine in shows_of_message(bot.library, text, guarded):
-            # The cap is for the guarded show; another show may not be spoiled here at all.
-            cap = guard.cap if engine is guarded else NOT_STARTED
-            found = detect(engine, text)
-            if found.past(cap):
-                break
-        else:
+        # The channel reads as a viewer at the cap of the guarded show, who has not started any
+        # other: another show may not be spoiled here at all.
+        channel_viewer = ViewerSession(
+            bot.library, {guarded.slug: guard.cap}, tips=DISCORD_TIPS, default=guarded
+        )
+        checked = channel_viewer.check(text)
+        if checked.safe:
             return
-        me = message.guild.me
-        missing = missing_for_hiding(channel.permissions_for(me))  # type: ignore[union-attr]
+        if message.guild is None or isinstance(channel, discord.DMChannel | discord.GroupChannel):
+            return  # on_message checked: a guarded channel is always in a server
+        missing = missing_for_hiding(channel.permissions_for(message.guild.me))
         if missing:
             if channel.id not in self._warned:
                 self._warned.add(channel.id)
@@ -166,10 +139,11 @@ class GuardCommands(
                 )
             return
         self._warned.discard(channel.id)
-        why = f"this channel allows {describe_cap(engine, cap)}, and it reveals more."
+        allowed = describe_cap(checked.engine, checked.progress)
+        why = f"this channel allows {allowed}, and it reveals more."
         # Deleted by someone else meanwhile, or a channel that takes no webhooks: left as is.
         with contextlib.suppress(discord.NotFound, CannotRepost):
-            await hide(bot, message, engine, found, why=why)
+            await hide(bot, message, checked.engine, checked.found, why=why)
 
 
 async def setup(bot: SpoilerBot) -> None:

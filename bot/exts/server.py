@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import discord
 from discord import app_commands
 from discord.ext import commands
 
 from bot.db import UNCHANGED, GuildConfig
-from bot.errors import UserFacingError
-from bot.exts._common import autocomplete_show, bot_of, reply, within_window
+from bot.exts._common import guild_of, reply, within_window
+from bot.exts._options import Show
+
+if TYPE_CHECKING:
+    from bot.bot import SpoilerBot
 
 
 @app_commands.default_permissions(manage_guild=True)
@@ -16,50 +21,42 @@ from bot.exts._common import autocomplete_show, bot_of, reply, within_window
 class Server(
     commands.GroupCog, group_name="server", group_description="Server settings (Manage Server only)"
 ):
+    def __init__(self, bot: SpoilerBot) -> None:
+        self.bot = bot
+
     # default_permissions hides the commands; the check below holds even if an admin
     # lets others see them in the server's integration settings.
     @app_commands.command(name="settings", description="Show this server's bot settings")
     @app_commands.checks.has_permissions(manage_guild=True)
-    async def settings(self, interaction: discord.Interaction) -> None:
-        storage = bot_of(interaction).storage
-        config = await within_window(interaction, storage.get_guild_settings(interaction.guild_id))
-        await reply(interaction, self._describe(interaction, config))
+    async def settings(self, interaction: discord.Interaction[SpoilerBot]) -> None:
+        read = self.bot.storage.get_guild_settings(guild_of(interaction))
+        await reply(interaction, self._describe(await within_window(interaction, read)))
 
     @app_commands.command(name="set", description="Change this server's bot settings")
     @app_commands.describe(
         public_answers="Allow /ask public:true here",
         default_show="The show used when nobody names one",
     )
-    @app_commands.autocomplete(default_show=autocomplete_show)
     @app_commands.checks.has_permissions(manage_guild=True)
     async def set_(
         self,
-        interaction: discord.Interaction,
+        interaction: discord.Interaction[SpoilerBot],
         public_answers: bool | None = None,
-        default_show: str | None = None,
+        default_show: Show | None = None,
     ) -> None:
-        bot = bot_of(interaction)
-        slug = UNCHANGED
-        if default_show is not None:
-            engine = bot.library.get(default_show)
-            if engine is None:
-                raise UserFacingError("I don't know that show. Pick one from the list.")
-            slug = engine.slug
-        config = await within_window(
-            interaction,
-            bot.storage.update_guild_settings(
-                interaction.guild_id, public_answers=public_answers, default_show=slug
-            ),
+        slug = UNCHANGED if default_show is None else default_show.slug
+        update = self.bot.storage.update_guild_settings(
+            guild_of(interaction), public_answers=public_answers, default_show=slug
         )
-        await reply(interaction, "Saved. " + self._describe(interaction, config))
+        config = await within_window(interaction, update)
+        await reply(interaction, "Saved. " + self._describe(config))
 
-    @staticmethod
-    def _describe(interaction: discord.Interaction, config: GuildConfig) -> str:
-        library = bot_of(interaction).library
+    def _describe(self, config: GuildConfig) -> str:
+        library = self.bot.library
         show = library.shows.get(config.default_show or "", library.default).show.title
         public = "allowed" if config.public_answers else "not allowed"
         return f"Public answers: {public}. Default show: {show}."
 
 
-async def setup(bot: commands.Bot) -> None:
-    await bot.add_cog(Server())
+async def setup(bot: SpoilerBot) -> None:
+    await bot.add_cog(Server(bot))

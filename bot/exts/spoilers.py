@@ -9,25 +9,14 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.core.detector import detect, detector_for, shows_of_message
-from bot.core.engine import ShowEngine
-from bot.core.progress import NOT_STARTED, Progress
-from bot.core.text import escape_markdown
 from bot.errors import UserFacingError
-from bot.exts._common import (
-    SET_PROGRESS_TIP,
-    bot_of,
-    reply,
-    resolve_show,
-    stored_progress,
-    within_window,
-)
+from bot.exts._common import default_show, read_session, reply, within_window
 from bot.exts._hide import CannotRepost, hide, message_text, missing_for_hiding, range_line
+from bot.session import DISCORD_TIPS, ViewerSession
 
 if TYPE_CHECKING:
     from bot.bot import SpoilerBot
 
-SAFE = "Safe to read: it reveals nothing after your episode."
-NOT_SAFE = "Don't read it yet: it reveals something from after your episode."
 NO_TEXT = "There's no text in that message for me to check."
 
 
@@ -49,36 +38,23 @@ class Spoilers(commands.Cog):
         self.bot.tree.remove_command(self.safe_menu.name, type=self.safe_menu.type)
         self.bot.tree.remove_command(self.hide_menu.name, type=self.hide_menu.type)
 
-    async def safe_for_me(self, interaction: discord.Interaction, message: discord.Message) -> None:
+    async def safe_for_me(
+        self, interaction: discord.Interaction[SpoilerBot], message: discord.Message
+    ) -> None:
         """Tell the user, privately, whether a message is safe for their progress."""
-        bot = bot_of(interaction)
         text = message_text(message)
         if not text.strip():
             await reply(interaction, NO_TEXT)
             return
 
-        async def load() -> list[tuple[ShowEngine, Progress | None]]:
-            default = await resolve_show(interaction, None)
-            engines = shows_of_message(bot.library, text, default)
-            return [(engine, await stored_progress(interaction, engine)) for engine in engines]
+        async def load() -> ViewerSession:
+            # The progress of each show the message may be about, and no other.
+            default = await default_show(interaction)
+            about = ViewerSession(self.bot.library, tips=DISCORD_TIPS, default=default)
+            return await read_session(interaction, about.shows_of(text), default=default)
 
-        shows = await within_window(interaction, load())
-        # Unsafe if it spoils any show it may be about; named for the one it spoils, else the
-        # one it is about.
-        unsafe = [
-            (engine, stored)
-            for engine, stored in shows
-            if not detect(engine, text).safe_for(stored or NOT_STARTED)
-        ]
-        engine, stored = (unsafe or shows)[0]
-        viewer = stored or NOT_STARTED
-        # Only which way it went: never the fact, and never which later episode.
-        where = f"up to {viewer}" if viewer.started else "who hasn't started"
-        title = escape_markdown(engine.show.title)
-        lines = [NOT_SAFE if unsafe else SAFE, f"-# Checked for a viewer {where} of {title}."]
-        if stored is None:
-            lines.append(SET_PROGRESS_TIP)
-        await reply(interaction, "\n".join(lines))
+        session = await within_window(interaction, load())
+        await reply(interaction, session.check(text).reply())
 
     # Hidden from members without Manage Messages; the check holds even if a server lets
     # others see the command.
@@ -86,7 +62,7 @@ class Spoilers(commands.Cog):
     @app_commands.guild_only()
     @app_commands.checks.has_permissions(manage_messages=True)
     async def hide_spoiler(
-        self, interaction: discord.Interaction, message: discord.Message
+        self, interaction: discord.Interaction[SpoilerBot], message: discord.Message
     ) -> None:
         """Repost a message inside spoiler tags under its author's name, and delete it."""
         missing = missing_for_hiding(interaction.app_permissions)
@@ -97,9 +73,9 @@ class Spoilers(commands.Cog):
                 "Nothing was deleted."
             )
         await interaction.response.defer(ephemeral=True, thinking=True)
-        bot = bot_of(interaction)
+        bot = self.bot
         text = message_text(message)
-        candidates = shows_of_message(bot.library, text, await resolve_show(interaction, None))
+        candidates = shows_of_message(bot.library, text, await default_show(interaction))
         # The range line names the first show it spoils (the one it is about first), if any.
         found_in = [(engine, detect(engine, text)) for engine in candidates]
         spoiling = [pair for pair in found_in if pair[1].latest is not None]
