@@ -587,7 +587,10 @@ class SpoilerDetector:
                 known = best.get(finding.fact.id)
                 if known is None or finding.confidence > known.confidence:
                     best[finding.fact.id] = finding
-        findings = sorted(best.values(), key=lambda f: (f.fact.episode, f.confidence), reverse=True)
+        # The fact's id breaks ties, so the same message always lists its findings in one order.
+        findings = sorted(
+            best.values(), key=lambda f: (f.fact.episode, f.confidence, f.fact.id), reverse=True
+        )
         return Detection(self.engine.slug, tuple(findings), named)
 
     def _within_show(self, episode: Progress) -> bool:
