@@ -28,6 +28,7 @@ from bot.core.smalltalk import chatter_in
 from bot.core.terms import (
     QUESTION_WORDS,
     SHOW_ENTITY,
+    WHO,
     entity_term,
     episode_term_of,
     is_entity,
@@ -179,6 +180,16 @@ class ShowView:
                 # Beside the one event asked about, other states of the same people are padding.
                 states = {f.id for e in query.entities for f in self._fates.get(e, [])}
                 chosen = [chosen[0], *(f for f in chosen[1:] if f.id not in states)]
+        if (
+            query.entities
+            and chosen
+            and all(is_profile(fact) for fact in chosen)
+            and WHO not in query.terms
+            and content_terms(query)
+        ):
+            # "Does Nam-ra stay with the group?" asks more than who she is, and nothing says
+            # it better than where she stands as of the viewer's episode: that first.
+            chosen = [*self._latest_states(query.entities, []), *chosen][: policy.max_facts]
         chosen = self._distinct(chosen)
         if not chosen:
             return result(Status.UNKNOWN, suggestions=self._suggestions(ranked))
