@@ -8,8 +8,8 @@ import re
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from itertools import chain, islice
-from operator import itemgetter, mul
+from itertools import chain, compress, islice, repeat
+from operator import add, itemgetter, mul
 from typing import Any, NamedTuple
 
 from rapidfuzz import fuzz, process
@@ -117,8 +117,9 @@ class _Doc:
     paraphrases: list[frozenset[str]]
     entities: frozenset[str]
     # term -> indexes of the paraphrases holding it; 1 / each paraphrase's total weight
+    # (None until a search first ranks the fact)
     paraphrase_terms: dict[str, list[int]] = field(default_factory=dict)
-    paraphrase_inverse: list[float] = field(default_factory=list)
+    paraphrase_inverse: list[float] | None = None
 
 
 class FactIndex:
@@ -139,30 +140,23 @@ class FactIndex:
         # Facts repeat paraphrases ("where was the key found"): each is analysed once, and
         # the facts sharing it share its term set.
         seen: dict[str, frozenset[str]] = {}
+        self._topic_terms: dict[str, tuple[str, ...]] = {}
         # Last fact first: the engine has just split every text into words in fact order, and
         # the most recent of those splits are still in words()' bounded cache.
         self._docs = [self._make_doc(fact, seen) for fact in reversed(facts)][::-1]
-        postings: dict[str, list[tuple[int, float]]] = defaultdict(list)
+        # term -> {fact position: weight}, in order of position
+        postings: dict[str, dict[int, float]] = defaultdict(dict)
         for position, doc in enumerate(self._docs):
             for term, weight in doc.weights.items():
-                postings[term].append((position, weight))
+                postings[term][position] = weight
         total = max(1, len(facts))
         self._idf = {t: math.log(1 + total / len(p)) for t, p in postings.items()}
         self._unknown_idf = math.log(1 + total)
-        # term -> {fact position: weight}, in order of position
-        self._postings = _shared({term: dict(entries) for term, entries in postings.items()})
+        self._postings = _shared(dict(postings))
         self._max_weight = {term: max(p.values()) for term, p in self._postings.items()}
-        # A paraphrase shared by many facts is one object (see _paraphrase): weigh it once.
-        inverse: dict[int, float] = {}
-        for doc in self._docs:
-            for terms in doc.paraphrases:
-                if id(terms) not in inverse:
-                    size = sum(map(self._weight, terms))
-                    inverse[id(terms)] = 1 / size if size else 0.0
-            doc.paraphrase_inverse = [inverse[id(terms)] for terms in doc.paraphrases]
-            for number, terms in enumerate(doc.paraphrases):
-                for term in terms:
-                    doc.paraphrase_terms.setdefault(term, []).append(number)
+        # A paraphrase shared by many facts is one object (see _paraphrase): weighed once,
+        # when a search first ranks a fact holding it (see _paraphrase_parts).
+        self._inverse: dict[int, float] = {}
         self._by_id = {doc.fact.id: doc for doc in self._docs}
         self._entity_docs: dict[str, set[int]] = defaultdict(set)
         for position, doc in enumerate(self._docs):
@@ -193,8 +187,12 @@ class FactIndex:
         paraphrases = [self._paraphrase(question, seen) for question in fact.questions]
         weights = dict.fromkeys(chain.from_iterable(paraphrases), 1.0)
         for topic in fact.topics:
-            for word in topic.split("-"):
-                weights.update(dict.fromkeys(self._lexicon.terms_of_word(word), 1.0))
+            topic_terms = self._topic_terms.get(topic)
+            if topic_terms is None:  # a few topics serve many facts
+                topic_terms = self._topic_terms[topic] = tuple(
+                    chain.from_iterable(map(self._lexicon.terms_of_word, topic.split("-")))
+                )
+            weights.update(dict.fromkeys(topic_terms, 1.0))
         weights.update({entity_term(ref): 1.0 for ref in fact.about})
         answer = self.analyse(fact.answer, fuzzy=False)  # answers are worded once each
         for term in answer.terms:
@@ -202,7 +200,7 @@ class FactIndex:
                 weights[term] = _ANSWER_WEIGHT
         episode = episode_term_of(fact.episode)
         weights[episode] = max(weights.get(episode, 0.0), 1.0 if "recap" in fact.topics else 0.3)
-        all_entities = frozenset(ref for ref in fact.about) | answer.entities
+        all_entities = frozenset(fact.about) | answer.entities
         return _Doc(fact, weights, paraphrases, all_entities)
 
     def analyse(self, text: str, *, fuzzy: bool = True) -> Query:
@@ -221,23 +219,32 @@ class FactIndex:
                 entities.add(mention.entity)
                 terms[entity_term(mention.entity)] = 1.0
         last_watched = False
-        corrections = MAX_CORRECTIONS
-        for position, token in enumerate(tokens):
-            if position in covered:
-                continue
-            if token == LAST_WATCHED:
+        if fuzzy:
+            corrections = MAX_CORRECTIONS
+            for position, token in enumerate(tokens):
+                if position in covered:
+                    continue
+                if token == LAST_WATCHED:
+                    last_watched = True
+                    continue
+                token_terms = lexicon.terms_of_word(token)
+                if token_terms:
+                    # "govt" means the known concept ~military; its own stem is only noise.
+                    known = tuple(t for t in token_terms if t in self._idf)
+                    if not known and corrections > 0:
+                        corrections -= 1
+                        known = self._correct(token)
+                    token_terms = known or token_terms
+                for term in token_terms:
+                    terms[term] = 1.0
+        else:
+            # The same terms in the same order, without a Python step per word: every text of
+            # the base is analysed this way when the index is built.
+            rest = [t for i, t in enumerate(tokens) if i not in covered] if covered else tokens
+            if LAST_WATCHED in rest:
                 last_watched = True
-                continue
-            token_terms = lexicon.terms_of_word(token)
-            if fuzzy and token_terms:
-                # "govt" means the known concept ~military; its own stem is only noise.
-                known = tuple(t for t in token_terms if t in self._idf)
-                if not known and corrections > 0:
-                    corrections -= 1
-                    known = self._correct(token)
-                token_terms = known or token_terms
-            for term in token_terms:
-                terms[term] = 1.0
+                rest = [t for t in rest if t != LAST_WATCHED]
+            terms.update(dict.fromkeys(chain.from_iterable(map(lexicon.terms_of_word, rest)), 1.0))
         episodes: set[tuple[int, int]] = set()
         plain = " ".join(tokens)
         if _DIGIT.search(plain):  # every mention has a number; most text has none
@@ -292,18 +299,39 @@ class FactIndex:
         matches = []
         for position, found in top:
             doc = self._docs[position]
+            paraphrase_terms, paraphrase_inverse = self._paraphrase_parts(doc)
             # Precision: the share of the best-matching paraphrase that the question covers.
-            shared = [0.0] * len(doc.paraphrase_inverse)
+            shared = [0.0] * len(paraphrase_inverse)
             for term, weight in weights.items():
-                for number in doc.paraphrase_terms.get(term, ()):
+                for number in paraphrase_terms.get(term, ()):
                     shared[number] += weight
-            precision = max(map(mul, shared, doc.paraphrase_inverse), default=0.0)
+            precision = max(map(mul, shared, paraphrase_inverse), default=0.0)
             # Among equally good facts, a later one usually says more about "now".
             recency = 0.02 * position / len(self._docs)
             score = 0.6 * (found / total) + 0.4 * precision + recency
             matches.append(Match(doc.fact, score, found / total, precision))
         matches.sort(key=lambda m: m.score, reverse=True)
         return matches
+
+    def _paraphrase_parts(self, doc: _Doc) -> tuple[dict[str, list[int]], list[float]]:
+        """Return which of a fact's paraphrases hold each term, and 1 / each one's weight.
+
+        Only the facts a search ranks need them: working them out for all at build time cost
+        a fifth of building the index of a large base.
+        """
+        if doc.paraphrase_inverse is None:
+            inverse = self._inverse
+            for terms in doc.paraphrases:
+                if id(terms) not in inverse:
+                    size = sum(map(self._weight, terms))
+                    inverse[id(terms)] = 1 / size if size else 0.0
+            paraphrase_terms: dict[str, list[int]] = {}
+            for number, terms in enumerate(doc.paraphrases):
+                for term in terms:
+                    paraphrase_terms.setdefault(term, []).append(number)
+            doc.paraphrase_terms = paraphrase_terms
+            doc.paraphrase_inverse = [inverse[id(terms)] for terms in doc.paraphrases]
+        return doc.paraphrase_terms, doc.paraphrase_inverse
 
     def _top_exhaustive(
         self, query: Query, weights: dict[str, float], limit: int
@@ -349,8 +377,45 @@ class FactIndex:
         """Rank the given facts as `_top_exhaustive` does, bit for bit.
 
         Recall is summed in the query's order, and equals are in the order `_top_exhaustive`
-        first meets them: by the first query term a fact holds, then by position.
+        first meets them: by the first query term a fact holds, then by position. The sums
+        run term by term over all the facts in C (a term a fact lacks adds 0.0, which leaves
+        a sum as it is); only the facts that make the top are ordered in Python.
         """
+        positions = list(positions)
+        if not positions:
+            return []
+        recalls = [0.0] * len(positions)
+        for _, weight, postings in terms:
+            found = map(postings.get, positions, repeat(0.0))
+            recalls = list(map(add, recalls, map(weight.__mul__, found)))
+        kth = sorted(recalls, reverse=True)[min(limit, len(positions)) - 1]
+        if kth <= 0.0:  # facts holding no term would rank first among equals: no shortcut
+            return FactIndex._exact_top_slow(terms, positions, limit)
+        chosen = list(compress(zip(positions, recalls, strict=True), map(kth.__lt__, recalls)))
+        tied = list(compress(positions, map(kth.__eq__, recalls)))
+        need = limit - len(chosen)
+        if len(tied) > need:
+            # Equals at the cut-off go by the first query term they hold, then by position.
+            remaining, picked = set(tied), list[int]()
+            for _, _, postings in terms:
+                holders = sorted(remaining.intersection(postings))
+                picked += holders[: need - len(picked)]
+                if len(picked) >= need:
+                    break
+                remaining.difference_update(holders)
+            tied = picked
+        chosen += [(position, kth) for position in tied]
+        ranked = []
+        for position, recall in chosen:
+            first = next(n for n, (_, _, postings) in enumerate(terms) if position in postings)
+            ranked.append((-recall, first, position))
+        ranked.sort()
+        return [(position, -recall) for recall, _, position in ranked[:limit]]
+
+    @staticmethod
+    def _exact_top_slow(
+        terms: list[tuple[str, float, dict[int, float]]], positions: list[int], limit: int
+    ) -> list[tuple[int, float]]:
         ranked = []
         for position in positions:
             recall, first = 0.0, -1
@@ -403,26 +468,28 @@ class FactIndex:
                 first = list(islice(fresh, limit))
                 if len(first) == limit:
                     return self._exact_top(terms, [*seen, *first], limit)
+            # Sums in C, each as the loop `seen[p] = seen.get(p, 0.0) + weight * found` makes it.
+            added = map(weight.__mul__, postings.values())
             if seen:
-                get = seen.get
-                for position, found in postings.items():
-                    seen[position] = get(position, 0.0) + weight * found
+                seen.update(
+                    zip(
+                        postings, map(add, map(seen.get, postings, repeat(0.0)), added), strict=True
+                    )
+                )
             else:
-                seen = {position: weight * found for position, found in postings.items()}
+                seen = dict(zip(postings, added, strict=True))
             step += 1
         bound = threshold - _MARGIN - rest[step]
-        running = [p for p, found in seen.items() if found >= bound]
+        running = list(compress(seen, map(bound.__le__, seen.values())))
         for later in range(step, len(groups)):
             postings, weight, _ = groups[later]
-            get = postings.get
-            for position in running:
-                found = get(position)
-                if found is not None:
-                    seen[position] += weight * found
+            # A fact without the term adds weight * 0.0, which leaves its sum as it is.
+            found = map(weight.__mul__, map(postings.get, running, repeat(0.0)))
+            seen.update(zip(running, map(add, map(seen.__getitem__, running), found), strict=True))
             if len(running) > limit:
                 threshold = max(threshold, _kth_largest(map(seen.__getitem__, running), limit))
                 bound = threshold - _MARGIN - rest[later + 1]
-                running = [p for p in running if seen[p] >= bound]
+                running = list(compress(running, map(bound.__le__, map(seen.__getitem__, running))))
         return self._exact_top(terms, running, limit)
 
     def entities_of(self, fact: Fact) -> frozenset[str]:

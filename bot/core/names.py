@@ -6,6 +6,7 @@ import re
 from collections.abc import Iterable, Mapping
 from functools import cache, lru_cache
 from importlib.resources import files
+from itertools import compress
 from typing import NamedTuple
 
 from rapidfuzz import fuzz, process
@@ -147,17 +148,18 @@ class NameMatcher:
         start of some name.
         """
         mentions: list[Mention] = []
-        start, count = 0, len(tokens)
-        starts_name = self._starts_name
-        while start < count:
+        done, count = 0, len(tokens)
+        # Only a word that starts some name can start a match; most words start none, and
+        # they are passed over in C.
+        for start in compress(range(count), map(self._starts_name, tokens)):
+            if start < done:
+                continue  # inside the mention just found
             token = tokens[start]
-            if not starts_name(token):
-                start += 1
-                continue
             if is_hangul(token):
                 mention = self._match_hangul(tokens, start)
-                mentions.extend([mention] if mention else [])
-                start = mention.end if mention else start + 1
+                if mention:
+                    mentions.append(mention)
+                    done = mention.end
                 continue
             best: tuple[int, str] | None = None
             key = ""
@@ -169,11 +171,9 @@ class NameMatcher:
                 entity = self._exact.get(key) or self._folded.get(folded or self._fold(key))
                 if entity:
                     best = (end, entity)
-            if best is None:
-                start += 1
-                continue
-            mentions.append(Mention(best[1], start, best[0], True))
-            start = best[0]
+            if best is not None:
+                mentions.append(Mention(best[1], start, best[0], True))
+                done = best[0]
         return mentions
 
     def _match_hangul(self, tokens: list[str], start: int) -> Mention | None:

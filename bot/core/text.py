@@ -94,16 +94,32 @@ _KOREAN_STOPWORDS = frozenset(_KO["stopwords"])
 _KOREAN_PARTICLES = sorted(_KO["particles"], key=len, reverse=True)
 
 
+# The rules each trigger starts, by their place in _PHRASE_RULES (they apply in that order).
+_RULES_OF: dict[str, tuple[int, ...]] = {
+    trigger: tuple(i for i, (ts, _, _) in enumerate(_PHRASE_RULES) if trigger in ts)
+    for trigger in _TRIGGERS
+}
+_TRIGGER_LIST = tuple(sorted(_TRIGGERS))
+
+
+def _fold(text: str) -> str:
+    """Fold Unicode compatibility forms and apostrophes, and lower-case."""
+    if text.isascii() and "`" not in text:  # NFKC and the table leave the rest of ASCII
+        return text.lower()
+    return unicodedata.normalize("NFKC", text).translate(_APOSTROPHES).lower()
+
+
 def normalize(text: str) -> str:
     """Lower-case, fold Unicode and apostrophes, drop possessives and phrase variants."""
-    text = unicodedata.normalize("NFKC", text).translate(_APOSTROPHES).lower()
+    text = _fold(text)
     if "'" in text:
         text = _POSSESSIVE.sub(lambda m: m.group(1) or m.group(2), text).replace("'", "")
-    found = {trigger for trigger in _TRIGGERS if trigger in text}
+    # filter() runs the substring tests in C; every fact text is normalised once or more.
+    found = list(filter(text.__contains__, _TRIGGER_LIST))
     if found:
-        for triggers, pattern, replacement in _PHRASE_RULES:
-            if triggers & found:
-                text = pattern.sub(replacement, text)
+        for rule in sorted({rule for trigger in found for rule in _RULES_OF[trigger]}):
+            _, pattern, replacement = _PHRASE_RULES[rule]
+            text = pattern.sub(replacement, text)
     return text
 
 
@@ -202,10 +218,12 @@ class Lexicon:
         return list(self._cached_words(text))
 
     def _tokenise(self, text: str) -> tuple[str, ...]:
-        text = unicodedata.normalize("NFKC", text).translate(_APOSTROPHES).lower()
+        text = _fold(text)
         if self._phrase_pattern is not None:
             text = self._phrase_pattern.sub(lambda m: self._phrases[m.group()], text)
         tokens = _WORD.findall(normalize(text))
+        if max(map(len, tokens), default=0) <= MAX_WORD_CHARS:
+            return tuple(tokens)
         return tuple(t if len(t) <= MAX_WORD_CHARS else t[:MAX_WORD_CHARS] for t in tokens)
 
     def _terms_of_word(self, word: str) -> tuple[str, ...]:
