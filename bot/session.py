@@ -25,7 +25,7 @@ from bot.core.render import (
 )
 from bot.core.results import Answer
 from bot.core.routing import Route
-from bot.core.schema import Character
+from bot.core.schema import Character, ShowInfo
 from bot.core.text import escape_markdown
 
 
@@ -148,6 +148,10 @@ class ViewerSession:
 
     def has_said(self, engine: ShowEngine) -> bool:
         return engine.slug in self.progress
+
+    def said(self, shows: Iterable[ShowEngine]) -> list[tuple[ShowInfo, Progress | None]]:
+        """Each show with the progress the viewer said there, None where they never said."""
+        return [(engine.show, self.progress.get(engine.slug)) for engine in shows]
 
     def set_progress(self, engine: ShowEngine, text: str) -> Progress:
         """Read how far the viewer has watched a show and keep it (raises ProgressError)."""
