@@ -138,6 +138,14 @@ class ViewerSession:
         # current show, else the library's.
         self.default = default or library.default
 
+    @classmethod
+    def guarded_channel(cls, library: Library, show: ShowEngine, cap: Progress) -> ViewerSession:
+        """A guarded channel, read as a viewer at the cap of its show.
+
+        The viewer has started no other show: another show may not be spoiled there at all.
+        """
+        return cls(library, {show.slug: cap}, tips=DISCORD_TIPS, default=show)
+
     @property
     def named(self) -> bool:
         """Whether replies must name their show (more than one is loaded)."""

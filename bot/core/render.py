@@ -248,3 +248,18 @@ def render_guild_settings(default_show: ShowInfo, public_answers: bool) -> str:
     public = "allowed" if public_answers else "not allowed"
     return f"Public answers: {public}. Default show: {default_show.title}."
 
+
+def render_cap(show: ShowInfo, cap: Progress) -> str:
+    """How far a guarded channel lets a show be discussed."""
+    title = escape_markdown(show.title)
+    if not cap.started:
+        return f"no spoilers of {title} at all"
+    return f"spoilers of {title} up to {cap} only"
+
+
+def render_guard(show: ShowInfo, cap: Progress, *, new: bool = False) -> str:
+    """A channel's guard; `new`: it was just set."""
+    if new:
+        allowed = f"Guard on: this channel allows {render_cap(show, cap)}."
+        return f"{allowed} New messages that reveal more are hidden as spoilers."
+    return f"This channel allows {render_cap(show, cap)}."
