@@ -25,7 +25,7 @@ from bot.core.render import (
 )
 from bot.core.results import Answer
 from bot.core.routing import Route
-from bot.core.schema import Character
+from bot.core.schema import Character, ShowInfo
 from bot.core.text import escape_markdown
 
 
@@ -138,6 +138,14 @@ class ViewerSession:
         # current show, else the library's.
         self.default = default or library.default
 
+    @classmethod
+    def guarded_channel(cls, library: Library, show: ShowEngine, cap: Progress) -> ViewerSession:
+        """A guarded channel, read as a viewer at the cap of its show.
+
+        The viewer has started no other show: another show may not be spoiled there at all.
+        """
+        return cls(library, {show.slug: cap}, tips=DISCORD_TIPS, default=show)
+
     @property
     def named(self) -> bool:
         """Whether replies must name their show (more than one is loaded)."""
@@ -148,6 +156,10 @@ class ViewerSession:
 
     def has_said(self, engine: ShowEngine) -> bool:
         return engine.slug in self.progress
+
+    def said(self, shows: Iterable[ShowEngine]) -> list[tuple[ShowInfo, Progress | None]]:
+        """Each show with the progress the viewer said there, None where they never said."""
+        return [(engine.show, self.progress.get(engine.slug)) for engine in shows]
 
     def set_progress(self, engine: ShowEngine, text: str) -> Progress:
         """Read how far the viewer has watched a show and keep it (raises ProgressError)."""

@@ -4,13 +4,16 @@ from __future__ import annotations
 
 from bot.core.engine import ShowEngine
 from bot.core.library import Library
-from bot.core.progress import Progress
+from bot.core.progress import NOT_STARTED, Progress
 from bot.core.render import (
     AS_OF_NOTE,
+    HELP_INTRO,
     MESSAGE_LIMIT,
     fit,
     neutral_title,
     render_answer,
+    render_cap,
+    render_help,
     spoiler,
 )
 from bot.core.results import Answer, Status
@@ -140,3 +143,17 @@ def test_the_show_named_outside_the_tags_never_reads_as_an_answer() -> None:
         assert word not in outside, outside
     assert "-# AOUAD, answered for a viewer up to S1E12." in render_answer(answer, name_show=True)
     assert "AOUAD" not in render_answer(answer)  # one show: the line stays as it was
+
+
+def test_help_gives_one_shows_progress_on_a_line_and_lists_several() -> None:
+    show = engine().show
+    one = render_help([(show, Progress(1, 2))])
+    assert one.startswith(HELP_INTRO) and one.endswith(f"Your progress: {show.title}: up to S1E2")
+    several = render_help([(show, None), (show, NOT_STARTED)])
+    assert f"- {show.title}: not set yet\n- {show.title}: not started" in several
+
+
+def test_a_guard_cap_says_how_far_a_show_may_be_discussed() -> None:
+    show = engine().show
+    assert render_cap(show, NOT_STARTED) == f"no spoilers of {show.title} at all"
+    assert render_cap(show, Progress(1, 2)) == f"spoilers of {show.title} up to S1E2 only"

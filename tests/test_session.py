@@ -132,3 +132,24 @@ def test_the_session_knows_no_discord_and_no_database() -> None:
     assert not {
         name for name in imported if name.startswith("bot.") and not name.startswith("bot.core.")
     }
+
+
+def test_said_gives_each_shows_progress_and_none_where_the_viewer_never_said(
+    library: Library,
+) -> None:
+    aouad, st = library.shows[AOUAD], library.shows[ST]
+    session = ViewerSession(library, {AOUAD: Progress(1, 3)}, tips=DISCORD_TIPS)
+    assert session.said([aouad, st]) == [(aouad.show, Progress(1, 3)), (st.show, None)]
+
+
+def test_a_guarded_channel_reads_as_a_viewer_at_the_cap_who_started_no_other_show(
+    library: Library,
+) -> None:
+    aouad, st = library.shows[AOUAD], library.shows[ST]
+    message = "Nam-ra becomes a halfbie"
+    assert not ViewerSession.guarded_channel(library, aouad, Progress(1, 1)).check(message).safe
+    assert ViewerSession.guarded_channel(library, aouad, Progress(1, 12)).check(message).safe
+    # Guarded for another show, even finished: this one may not be spoiled there at all.
+    finished = st.parse_progress("finished")
+    named = f"In {aouad.show.title}, {message}"
+    assert not ViewerSession.guarded_channel(library, st, finished).check(named).safe

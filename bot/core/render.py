@@ -183,3 +183,83 @@ def render_which_show(candidates: Iterable[ShowInfo], ask: str) -> str:
     titles = [escape_markdown(neutral_title(show)) for show in candidates]
     listed = ", ".join(titles[:-1]) + f" or {titles[-1]}" if len(titles) > 1 else titles[0]
     return f"That could be about more than one show: {listed}. {ask}"
+
+
+def render_saved_progress(show: ShowInfo, progress: Progress) -> str:
+    """Confirm the progress a viewer set in a show."""
+    where = f"up to {progress}" if progress.started else "not started"
+    return f"Saved: {show.title}, {where}. I'll keep everything after that hidden."
+
+
+def render_progress_list(said: Iterable[tuple[ShowInfo, Progress | None]]) -> str:
+    """A viewer's progress in each show, None where they never said."""
+    unsaid = "not set (treated as not started)"
+    return "\n".join(
+        f"{show.title}: " + (str(point) if point is not None else unsaid) for show, point in said
+    )
+
+
+def render_cleared_progress(show: ShowInfo, removed: bool) -> str:
+    """Confirm a viewer's progress in a show was forgotten (or that there was none)."""
+    text = "Cleared." if removed else "There was nothing to clear."
+    return f"{text} For {show.title} I'll treat you as not started."
+
+
+HELP_INTRO = (
+    "I answer questions about a show only as far as you've watched it, and every "
+    "answer sits inside spoiler tags. Answers are private to you unless you ask "
+    "for a public one where the server allows it."
+)
+HELP_COMMANDS = """\
+`/progress set` tell me the last episode you've watched (S1E7, 1x07, 7, finished)
+`/ask` ask in plain words; add `reveal:True` to lift the spoiler gate for one question
+`/character` what you know of someone so far
+`/recap` summaries of the episodes you've watched
+`/progress show`, `/progress clear` see or forget your progress
+`/forget` delete everything I store about you
+**Safe for me?** (right-click a message, Apps) whether a message is safe for your progress
+Moderators: **Hide as spoiler** on a message, and `/guard` to hide spoilers in a channel"""
+
+
+def render_help(said: list[tuple[ShowInfo, Progress | None]]) -> str:
+    """What the bot does, its commands, and the viewer's progress in each show it knows."""
+    if len(said) == 1:
+        show, point = said[0]
+        lines = [f"Your progress: {show.title}: {_where(point)}"]
+    else:
+        lines = [
+            "Shows I know, and your progress in each (set it per show with `/progress set show:`):",
+            *(f"- {show.title}: {_where(point)}" for show, point in said),
+            "A question that names a show, or people you've met in only one, is answered "
+            "from that show; others go to this server's default show, or pick one with "
+            "`show:`.",
+        ]
+    return "\n".join([HELP_INTRO, HELP_COMMANDS, *lines])
+
+
+def _where(progress: Progress | None) -> str:
+    if progress is None:
+        return "not set yet"
+    return f"up to {progress}" if progress.started else "not started"
+
+
+def render_guild_settings(default_show: ShowInfo, public_answers: bool) -> str:
+    """A server's settings: whether answers may be public, and the show used by default."""
+    public = "allowed" if public_answers else "not allowed"
+    return f"Public answers: {public}. Default show: {default_show.title}."
+
+
+def render_cap(show: ShowInfo, cap: Progress) -> str:
+    """How far a guarded channel lets a show be discussed."""
+    title = escape_markdown(show.title)
+    if not cap.started:
+        return f"no spoilers of {title} at all"
+    return f"spoilers of {title} up to {cap} only"
+
+
+def render_guard(show: ShowInfo, cap: Progress, *, new: bool = False) -> str:
+    """A channel's guard; `new`: it was just set."""
+    if new:
+        allowed = f"Guard on: this channel allows {render_cap(show, cap)}."
+        return f"{allowed} New messages that reveal more are hidden as spoilers."
+    return f"This channel allows {render_cap(show, cap)}."

@@ -88,6 +88,13 @@ async def viewer_session(
     return await read_session(interaction, shows, default=default)
 
 
+async def message_session(interaction: discord.Interaction[SpoilerBot], text: str) -> ViewerSession:
+    """Return the user's session to check a message: their progress in the shows it may be about."""
+    default = await default_show(interaction)
+    about = ViewerSession(interaction.client.library, tips=DISCORD_TIPS, default=default)
+    return await read_session(interaction, about.shows_of(text), default=default)
+
+
 async def within_window(
     interaction: discord.Interaction[SpoilerBot],
     work: Awaitable[T],

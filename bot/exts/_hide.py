@@ -8,10 +8,12 @@ from dataclasses import dataclass
 
 import discord
 
-from bot.core.detector import Detection
+from bot.core.detector import Detection, detect, shows_of_message
 from bot.core.engine import ShowEngine
+from bot.core.library import Library
 from bot.core.render import MESSAGE_LIMIT
 from bot.core.text import escape_markdown
+from bot.errors import UserFacingError
 
 log = logging.getLogger(__name__)
 
@@ -35,6 +37,20 @@ class Hidden:
     author_told: bool
     files_dropped: int = 0
 
+    def report(self) -> str:
+        """What the moderator who hid the message is told."""
+        if self.repost is None:
+            done = "Deleted, but reposting it failed; the author was sent their text."
+        else:
+            done = "Hidden: reposted inside spoiler tags under the author's name."
+        notes = [done]
+        if self.files_dropped:
+            notes.append(f"{self.files_dropped} attachment(s) couldn't be copied.")
+        notes.append(
+            "The author was told privately." if self.author_told else "I couldn't DM the author."
+        )
+        return " ".join(notes)
+
 
 def message_text(message: discord.Message) -> str:
     """Return the text of a message the detector should read: content and embed text."""
@@ -48,6 +64,17 @@ def message_text(message: discord.Message) -> str:
 def missing_for_hiding(permissions: discord.Permissions) -> list[str]:
     """Return the permissions the bot lacks to hide a message, as Discord names them."""
     return [label for name, label in NEEDED.items() if not getattr(permissions, name)]
+
+
+def require_hiding(permissions: discord.Permissions) -> None:
+    """Raise the user's error naming what the bot lacks to hide a message, if anything."""
+    missing = missing_for_hiding(permissions)
+    if missing:
+        raise UserFacingError(
+            f"I need the {' and '.join(missing)} permission"
+            f"{'s' if len(missing) > 1 else ''} in this channel to hide messages. "
+            "Nothing was deleted."
+        )
 
 
 def range_line(engine: ShowEngine, found: Detection) -> str:
@@ -159,3 +186,33 @@ async def tell_author(message: discord.Message, why: str, lost_text: str | None)
     except discord.HTTPException:
         return False  # DMs closed, or Discord having trouble: the hiding still stands
     return True
+
+
+async def hide_marked(
+    client: discord.Client, library: Library, message: discord.Message, default: ShowEngine
+) -> str:
+    """Hide a message a moderator marked as a spoiler; return what to tell them.
+
+    The user's errors (a channel without webhooks, Discord refusing) are UserFacingError.
+    """
+    text = message_text(message)
+    candidates = shows_of_message(library, text, default)
+    # The range line names the first show it spoils (the one it is about first), if any.
+    found_in = [(engine, detect(engine, text)) for engine in candidates]
+    spoiling = [pair for pair in found_in if pair[1].latest is not None]
+    engine, found = (spoiling or found_in)[0]
+    line = range_line(engine, found).removeprefix("-# ")
+    why = f"a moderator marked it ({line[0].lower()}{line[1:]})."
+    try:
+        hidden = await hide(client, message, engine, found, why=why)
+    except discord.NotFound:
+        return "That message is already gone."
+    except CannotRepost as error:
+        raise UserFacingError(str(error)) from None
+    except discord.Forbidden:
+        # Raised before anything is deleted, or by the deletion itself.
+        raise UserFacingError(
+            "Discord didn't let me do that (check my Manage Messages and Manage Webhooks "
+            "permissions in this channel). Nothing was changed."
+        ) from None
+    return hidden.report()

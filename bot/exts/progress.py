@@ -8,6 +8,8 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
+from bot.core.render import render_cleared_progress, render_progress_list, render_saved_progress
+from bot.core.schema import ShowInfo
 from bot.exts._common import default_show, read_session, reply, within_window
 from bot.exts._options import Episode, Show
 
@@ -33,11 +35,7 @@ class ProgressCommands(
     ) -> None:
         save = self.bot.storage.set_progress(interaction.user.id, episode.show.slug, episode.point)
         await within_window(interaction, save)
-        where = f"up to {episode.point}" if episode.point.started else "not started"
-        title = episode.show.show.title
-        await reply(
-            interaction, f"Saved: {title}, {where}. I'll keep everything after that hidden."
-        )
+        await reply(interaction, render_saved_progress(episode.show.show, episode.point))
 
     @app_commands.command(name="show", description="See how far I think you've watched")
     @app_commands.describe(show="Which show (all shows if empty)")
@@ -47,30 +45,20 @@ class ProgressCommands(
         shows = [show] if show else list(self.bot.library.shows.values())
         read = read_session(interaction, shows, default=shows[0])
         session = await within_window(interaction, read)
-        lines = [
-            f"{engine.show.title}: "
-            + (
-                str(session.progress_in(engine))
-                if session.has_said(engine)
-                else "not set (treated as not started)"
-            )
-            for engine in shows
-        ]
-        await reply(interaction, "\n".join(lines))
+        await reply(interaction, render_progress_list(session.said(shows)))
 
     @app_commands.command(name="clear", description="Forget your progress for a show")
     @app_commands.describe(show="Which show")
     async def clear(
         self, interaction: discord.Interaction[SpoilerBot], show: Show | None = None
     ) -> None:
-        async def clear() -> tuple[str, int]:
+        async def clear() -> tuple[ShowInfo, int]:
             engine = show or await default_show(interaction)
             removed = await self.bot.storage.clear_progress(interaction.user.id, engine.slug)
-            return engine.show.title, removed
+            return engine.show, removed
 
-        title, removed = await within_window(interaction, clear())
-        text = "Cleared." if removed else "There was nothing to clear."
-        await reply(interaction, f"{text} For {title} I'll treat you as not started.")
+        cleared, removed = await within_window(interaction, clear())
+        await reply(interaction, render_cleared_progress(cleared, bool(removed)))
 
 
 async def setup(bot: SpoilerBot) -> None:

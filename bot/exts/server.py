@@ -8,6 +8,7 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
+from bot.core.render import render_guild_settings
 from bot.db import UNCHANGED, GuildConfig
 from bot.exts._common import guild_of, reply, within_window
 from bot.exts._options import Show
@@ -53,9 +54,8 @@ class Server(
 
     def _describe(self, config: GuildConfig) -> str:
         library = self.bot.library
-        show = library.shows.get(config.default_show or "", library.default).show.title
-        public = "allowed" if config.public_answers else "not allowed"
-        return f"Public answers: {public}. Default show: {show}."
+        show = library.shows.get(config.default_show or "", library.default).show
+        return render_guild_settings(show, config.public_answers)
 
 
 async def setup(bot: SpoilerBot) -> None:
