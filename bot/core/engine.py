@@ -193,8 +193,11 @@ class ShowView:
         chosen = self._distinct(chosen)
         if not chosen:
             return result(Status.UNKNOWN, suggestions=self._suggestions(ranked))
-        # "When does X die?" wants the event itself, dated.
-        return result(Status.ANSWERED, facts=tuple(chosen), dated=query.asks_when)
+        # "When does X die?" wants the event itself, dated; so does a state last told episodes
+        # ago ("is Dae-su ok?" at S1E7, when he was last seen in S1E4): where someone stood
+        # then is not where they stand now.
+        stale = policy.fate_topic in chosen[0].topics and chosen[0].episode < progress
+        return result(Status.ANSWERED, facts=tuple(chosen), dated=query.asks_when or stale)
 
     def _pronoun_owners(self, question: str) -> str:
         """Read "Ha-ri and her brother" as "Ha-ri and Ha-ri's brother"."""
