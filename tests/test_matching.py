@@ -294,3 +294,35 @@ def test_korean_and_described_names_of_more_than_one_word(
     answer = engine.answer(question, progress)
     assert answer.status is Status.ANSWERED
     assert person in answer.facts[0].subjects
+
+
+@pytest.mark.parametrize(
+    "question", ["when is season 2 out", "I loved the ending. When is season 2 out?"]
+)
+def test_a_season_the_base_does_not_tell_gets_no_card_of_another_season(engine, question) -> None:
+    # Before the finale the only card about season 2 is hidden: the season-1 release card
+    # must not stand in for it, in a long message either.
+    assert engine.answer(question, Progress(1, 7)).status is Status.UNKNOWN
+    assert "season-2-setup" in {f.id for f in engine.answer(question, FINISHED).facts}
+
+
+def test_a_description_whose_head_is_a_name_is_that_person(engine) -> None:
+    answer = engine.answer(
+        "the rich girl who infected her classmate, does she get what she deserves?", FINISHED
+    )
+    assert answer.facts and "na-yeon" in answer.facts[0].subjects
+
+
+def test_a_possessive_pronoun_after_a_name_is_that_persons_relation(engine) -> None:
+    answer = engine.answer("ha-ri and her brother ugh what happened to them", FINISHED)
+    assert "wu-jin" in {s for f in answer.facts for s in f.subjects}
+
+
+def test_more_than_who_someone_is_gets_where_they_stand_first(engine) -> None:
+    answer = engine.answer("does namra stay with the group", Progress(1, 11))
+    assert answer.facts and "fate" in answer.facts[0].topics
+
+
+def test_a_state_told_episodes_ago_is_dated(engine) -> None:
+    assert engine.answer("is daesu ok", Progress(1, 7)).dated
+    assert not engine.answer("is onjo alive", Progress(1, 3)).dated  # told this episode

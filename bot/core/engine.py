@@ -81,6 +81,7 @@ class ShowView:
         # The seasons the base tells; another season named is answered only by what it says
         # of that one.
         self._seasons_told = frozenset((season, 0) for season in seasons)
+        self._fact_seasons: dict[str, frozenset[tuple[int, int]]] = {}  # worked out when asked
         self.index = FactIndex(
             self.facts,
             self.names,
@@ -128,11 +129,6 @@ class ShowView:
             return result(Status.UNKNOWN)
         query = self._resolve_description(asked, query, progress)
         ranked, matches = self._matches(query)
-        seasons = {(season, 0) for season, episode in query.episodes if episode == 0}
-        if seasons - self._seasons_told:
-            # "When is season 2 out?" is answered only by what the base says of season 2,
-            # never by what it says of season 1.
-            matches = [m for m in matches if seasons <= self._seasons_of(m.fact)]
         if not matches and (focus := focused_question(question)) is not None:
             # A long message buries its question in chatter: ask the question sentences,
             # keeping the people the whole message is about ("... will he make it?").
@@ -265,14 +261,22 @@ class ShowView:
             if (m.score >= policy.answer_threshold or m.recall >= policy.strong_recall)
             and m.recall >= min_recall
         ]
+        seasons = {(season, 0) for season, episode in query.episodes if episode == 0}
+        if seasons - self._seasons_told:
+            # "When is season 2 out?" is answered only by what the base says of season 2,
+            # never by what it says of season 1.
+            matches = [m for m in matches if seasons <= self._seasons_of(m.fact)]
         return ranked, matches
 
     def _seasons_of(self, fact: Fact) -> frozenset[tuple[int, int]]:
         """Return the seasons a fact speaks of by number ("a possible season 2")."""
-        texts = (fact.answer, *fact.questions)
-        return frozenset(
-            e for text in texts for e in self.index.analyse(text).episodes if e[1] == 0
-        )
+        seasons = self._fact_seasons.get(fact.id)
+        if seasons is None:
+            texts = (fact.answer, *fact.questions)
+            seasons = self._fact_seasons[fact.id] = frozenset(
+                e for text in texts for e in self.index.analyse(text).episodes if e[1] == 0
+            )
+        return seasons
 
     def _covers_episodes(self, episodes: frozenset[tuple[int, int]]) -> bool:
         """Whether the base can speak of every season and episode a question names."""
