@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 import time
 from pathlib import Path
 
@@ -19,6 +22,7 @@ from bot.core.detector import (
 )
 from bot.core.library import Library
 from bot.core.progress import NOT_STARTED, Progress, last_episode
+from bot.settings import PROJECT_ROOT
 from tests.helpers import DATA_DIR
 
 LABELLED = Path(__file__).parent / "detector" / "messages.yaml"
@@ -278,3 +282,22 @@ def test_a_name_through_a_relation_said_as_another_name_tells_who_they_are(
     engine = library.shows["stranger-things"]
     assert detect(engine, "Becky is Eleven's aunt").latest == Progress(1, 6)
     assert detect(engine, "Joyce is Will's mom").latest is None  # the premise
+
+
+def test_findings_come_in_one_order_whatever_the_hash_seed() -> None:
+    # Sets of terms iterate in a per-process order, so sums over them can differ in their last
+    # bits; "Safe for me?" and `check --json` must still list the same findings the same way.
+    message = "남라 마지막에 옥상에 살아있었어!! 다시 온대"
+    command = [sys.executable, "-m", "bot", "check", message, "--progress", "S1E3", "--json"]
+    outputs = {
+        subprocess.run(
+            command,
+            capture_output=True,
+            text=True,
+            check=True,
+            cwd=PROJECT_ROOT,
+            env={**os.environ, "PYTHONHASHSEED": seed},
+        ).stdout
+        for seed in ("1", "2", "3", "4")
+    }
+    assert len(outputs) == 1, outputs

@@ -587,9 +587,13 @@ class SpoilerDetector:
                 known = best.get(finding.fact.id)
                 if known is None or finding.confidence > known.confidence:
                     best[finding.fact.id] = finding
-        # The fact's id breaks ties, so the same message always lists its findings in one order.
+        # The fact's id breaks ties, so the same message always lists its findings in one order;
+        # confidences are compared rounded, since sums over sets of terms can differ in their
+        # last bits from one process to the next.
         findings = sorted(
-            best.values(), key=lambda f: (f.fact.episode, f.confidence, f.fact.id), reverse=True
+            best.values(),
+            key=lambda f: (f.fact.episode, round(f.confidence, 9), f.fact.id),
+            reverse=True,
         )
         return Detection(self.engine.slug, tuple(findings), named)
 
