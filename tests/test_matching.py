@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from bot.core.characters import best_described, describe_by_role
 from bot.core.engine import ShowEngine
 from bot.core.library import Library
 from bot.core.progress import Progress
@@ -326,3 +327,52 @@ def test_more_than_who_someone_is_gets_where_they_stand_first(engine) -> None:
 def test_a_state_told_episodes_ago_is_dated(engine) -> None:
     assert engine.answer("is daesu ok", Progress(1, 7)).dated
     assert not engine.answer("is onjo alive", Progress(1, 3)).dated  # told this episode
+
+
+@pytest.mark.parametrize(
+    ("question", "person"),
+    [
+        ("did the funny guy survive", "dae-su"),  # the joker, by the words of his profile
+        ("what happened to onjo's childhood friend", "cheong-san"),  # a role owned by a name
+    ],
+)
+def test_a_description_by_role_is_the_one_person_it_fits(engine, question, person) -> None:
+    answer = engine.answer(question, FINISHED)
+    assert answer.facts and answer.facts[0].subjects == [person]
+    assert "fate" in answer.facts[0].topics  # the question's own ask, about that person
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "who was the first person infected",  # "first" qualifies an event, not a role
+        "what were the special forces guys after",  # a group, not one character
+    ],
+)
+def test_a_description_no_role_tells_names_no_one(engine, question) -> None:
+    answer = engine.answer(question, Progress(1, 9))
+    assert not any("profile" in f.id or f.id.startswith("who-is-") for f in answer.facts[:1])
+
+
+def test_a_role_fits_only_when_no_rival_comes_close() -> None:
+    roles = {
+        "joker": frozenset({"funni", "student"}),
+        "archer": frozenset({"archer", "student"}),
+        "twin": frozenset({"archer", "student", "sister"}),
+    }
+    assert best_described({"funni"}, roles, {"funni"}, 0.5) == "joker"
+    assert best_described({"archer"}, roles, {"archer"}, 0.5) is None  # two archers
+    assert best_described({"guy"}, roles, {"guy"}, 0.5) is None  # no role holds the word
+
+
+def test_a_description_is_split_from_the_question_around_it() -> None:
+    assert describe_by_role("did the funny guy survive".split(), frozenset()) == (
+        ["the", "funny", "guy"],
+        ["did", "survive"],
+    )
+    words = "what happened to onjo childhood friend".split()
+    assert describe_by_role(words, frozenset({3})) == (
+        ["onjo", "childhood", "friend"],
+        ["what", "happened", "to"],
+    )
+    assert describe_by_role("who is the guy".split(), frozenset()) is None  # nothing qualifies

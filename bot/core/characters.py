@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
+from math import log
 
 from rapidfuzz import fuzz
 
@@ -12,7 +13,7 @@ from bot.core.names import NameMatcher
 from bot.core.results import MAX_CHOICES
 from bot.core.schema import Character, Fact
 from bot.core.terms import FATE
-from bot.core.text import PERSON_NOUNS, RELATION_WORDS, Lexicon, words
+from bot.core.text import PERSON_NOUNS, RELATION_WORDS, STOPWORDS, Lexicon, words
 
 # A typed name completes to a character whose name fits it this well (rapidfuzz, 0-100).
 _COMPLETION_SCORE = 70
@@ -117,5 +118,77 @@ def describe_person(
     return None
 
 
+def best_described(
+    described: set[str], roles: Mapping[str, frozenset[str]], qualifiers: set[str], share: float
+) -> str | None:
+    """Return the one character whose role and names hold most of a description's terms.
+
+    Terms count by how rare they are among the characters ("funny" says more than "student");
+    the best must hold `share` of the weight and one of the qualifiers, and no rival may come close.
+    """
+    count = len(roles)
+    held = {t: sum(t in r for r in roles.values()) for t in described}
+    # A word no character's role holds ("guy") tells no one apart: it weighs nothing.
+    weight = {t: log((1 + count) / (1 + n)) if n else 0.0 for t, n in held.items()}
+    total = sum(weight.values())
+    if not total:
+        return None
+    fits = sorted(
+        ((sum(weight[t] for t in described & terms) / total, id_) for id_, terms in roles.items()),
+        reverse=True,
+    )
+    if not fits:
+        return None
+    best, person = fits[0]
+    rival = fits[1][0] if len(fits) > 1 else 0.0
+    if best < share or rival >= _ROLE_MARGIN * best or not qualifiers & roles[person]:
+        return None
+    return person
+
+
+# A description means one character only when the next best fits it this much less.
+_ROLE_MARGIN = 0.75
+
+
+def describe_by_role(
+    tokens: list[str], owners: frozenset[int]
+) -> tuple[list[str], list[str]] | None:
+    """Split "did the funny guy survive" into a description ("the funny guy") and the rest.
+
+    A description is a person noun with the words that qualify it: "the bad doctor", "the kid
+    with no front teeth", or after a possessive name, "On-jo's childhood friend" (`owners`
+    holds the positions of names written with 's). Who it means is left to the facts.
+    """
+    for position, token in enumerate(tokens):
+        if token not in PERSON_NOUNS or token.endswith("s"):
+            continue  # "the special forces guys" are a group, not one character
+        start = _description_start(tokens, position, owners)
+        if start is None:
+            continue
+        end = position + 1
+        if end < len(tokens) and tokens[end] in _QUALIFIERS:
+            # "the kid with the camo bandana, what did he do": up to the question's own words.
+            end = next(
+                (i for i in range(end + 1, len(tokens)) if tokens[i] in _CLAUSE_ENDS),
+                len(tokens),
+            )
+        return tokens[start:end], [*tokens[:start], *tokens[end:]]
+    return None
+
+
+def _description_start(tokens: list[str], noun: int, owners: frozenset[int]) -> int | None:
+    """Return where the description of the person noun at `noun` starts, if it has one."""
+    for i in range(noun - 1, max(-1, noun - 4), -1):
+        if i in owners:
+            return i
+        if tokens[i] in _ARTICLES:
+            qualified = noun - i > 1 or (noun + 1 < len(tokens) and tokens[noun + 1] in _QUALIFIERS)
+            return i if qualified else None
+        if tokens[i] in STOPWORDS or tokens[i] in _CLAUSE_ENDS:
+            return None
+    return None
+
+
+_QUALIFIERS = frozenset({"with", "in", "from"})
 _ARTICLES = frozenset({"the", "that", "this", "a", "an"})
 _CLAUSE_ENDS = frozenset({"what", "whatever", "how", "is", "did", "does", "was", "where", "why"})

@@ -7,7 +7,9 @@ from functools import lru_cache
 from typing import Any
 
 from bot.core.characters import (
+    best_described,
     complete_character,
+    describe_by_role,
     describe_person,
     find_character,
     met_characters,
@@ -38,12 +40,16 @@ from bot.core.text import (
     INTENT_NEEDS,
     INTENTS,
     KIND_CUES,
+    PERSON_NOUNS,
     POSSESSIVE_PRONOUNS,
     RELATION_WORDS,
     Lexicon,
     cued,
     remembering_texts,
 )
+
+# "On-jo's friend": the name a possessive is written on (its last word, as a question's words are).
+_POSSESSOR = re.compile(r"([^\W_][\w-]*)['’]s\b")
 
 
 class ShowView:
@@ -82,6 +88,7 @@ class ShowView:
         # of that one.
         self._seasons_told = frozenset((season, 0) for season in seasons)
         self._fact_seasons: dict[str, frozenset[tuple[int, int]]] = {}  # worked out when asked
+        self._role_terms: dict[str, frozenset[str]] | None = None  # worked out when asked
         self.index = FactIndex(
             self.facts,
             self.names,
@@ -128,6 +135,7 @@ class ShowView:
         if not self._covers_episodes(query.episodes):
             return result(Status.UNKNOWN)
         query = self._resolve_description(asked, query, progress)
+        query = self._resolve_role(question, asked, query, progress)
         ranked, matches = self._matches(query)
         if not matches and (focus := focused_question(question)) is not None:
             # A long message buries its question in chatter: ask the question sentences,
@@ -241,6 +249,61 @@ class ShowView:
         resolved.entities = resolved.entities | {people[0]}
         resolved.terms[entity_term(people[0])] = 1.0
         return resolved
+
+    def _resolve_role(self, question: str, asked: str, query: Query, progress: Progress) -> Query:
+        """Read "did the funny guy survive" and "On-jo's childhood friend" as about that person.
+
+        The description is matched against who each character is (their role and names); it
+        names someone only when one character fits it clearly better than any other.
+        """
+        tokens = self.lexicon.words(asked)
+        possessors = {w[-1] for m in _POSSESSOR.findall(question) if (w := self.lexicon.words(m))}
+        mentions = [m for m in self.names.find(tokens) if m.entity in self.characters]
+        owners = {m.end - 1: m.entity for m in mentions if tokens[m.end - 1] in possessors}
+        if query.entities - set(owners.values()):
+            return query  # someone is named besides whose friend or child is asked after
+        found = describe_by_role(tokens, frozenset(owners))
+        if found is None:
+            return query
+        description, rest = found
+        owned = {entity_term(e) for e in owners.values()}
+        # What qualifies the person ("funny", "childhood"), apart from the noun and the owner:
+        # "the first person infected" or "Hopper's daughter" qualify no one a role tells.
+        qualifying = [t for t in description if t not in PERSON_NOUNS | RELATION_WORDS.keys()]
+        qualifiers = set(self._analyse(" ".join(qualifying), progress).terms) - owned
+        if not qualifiers:
+            return query
+        roles = {id_: terms for id_, terms in self._roles().items() if id_ not in owners.values()}
+        # The noun ("kid", "guy") is in many roles, or none: who is meant is in its qualifiers.
+        person = best_described(qualifiers | owned, roles, qualifiers, self.policy.role_recall)
+        if person is None or owned - roles[person]:
+            return query
+        resolved = self._analyse(" ".join(rest), progress)
+        resolved.entities = resolved.entities | {person}
+        resolved.terms[entity_term(person)] = 1.0
+        return resolved
+
+    def _roles(self) -> dict[str, frozenset[str]]:
+        """Return, for each character of this view, the terms of their role, names and profiles."""
+        if self._role_terms is None:
+            told = {
+                c.id: set(self.index.analyse(" ".join([c.role, *c.names]), fuzzy=False).terms)
+                for c in self.characters.values()
+            }
+            for fact in self.facts:  # a profile's questions are how fans describe someone
+                if is_profile(fact) and (person := self._profiled(fact)) in told:
+                    told[person] |= self.index.terms_of(fact)
+            self._role_terms = {id_: frozenset(terms) for id_, terms in told.items()}
+        return self._role_terms
+
+    def _profiled(self, fact: Fact) -> str | None:
+        """Return whom a profile is of: its one subject, or the one its answer opens with."""
+        if len(fact.subjects) == 1:
+            return fact.subjects[0]
+        mentions = self.names.find(self.lexicon.words(fact.answer), fuzzy=False)
+        if mentions and mentions[0].start == 0 and mentions[0].entity in fact.subjects:
+            return mentions[0].entity
+        return None
 
     def _analyse(self, text: str, progress: Progress) -> Query:
         query = self.index.analyse(text)

@@ -283,6 +283,10 @@ class FactIndex:
         )
         return self._lexicon.terms_of_word(best[0]) if best else ()
 
+    def terms_of(self, fact: Fact) -> frozenset[str]:
+        """Return the terms a fact is indexed under (its paraphrases', answer's and people's)."""
+        return frozenset(self._by_id[fact.id].weights)
+
     def search(self, query: Query, *, limit: int = _CANDIDATES) -> list[Match]:
         """Return facts ranked by how well they answer the query, best first."""
         weights = {t: w * self._weight(t) for t, w in query.terms.items()}

@@ -48,6 +48,9 @@ class AnswerPolicy:
     fate_topic: str = "fate"
     # How well a relative clause must match a fact to say whom it describes.
     description_threshold: float = 0.5
+    # How much of a description ("the funny guy", "On-jo's childhood friend") one character's
+    # profile must hold for the description to mean that character.
+    role_recall: float = 0.5
     # A card whose words are mostly another card's says the same thing ("X: a student at ..."
     # beside "X is a student at ..."), so only one of them is shown.
     duplicate_share: float = 0.7
