@@ -376,3 +376,17 @@ def test_a_description_is_split_from_the_question_around_it() -> None:
         ["what", "happened", "to"],
     )
     assert describe_by_role("who is the guy".split(), frozenset()) is None  # nothing qualifies
+
+
+def test_who_is_a_name_gets_who_they_are_not_a_scene_naming_them() -> None:
+    engine = Library.load(DATA_DIR).get("stranger-things")
+    answer = engine.answer("who is jane", Progress(1, 8))  # a paraphrase "who is eleanor" too
+    assert [f.id for f in answer.facts] == ["who-is-eleven"]
+
+
+def test_who_someone_is_does_not_answer_what_an_episode_has_not_told(engine) -> None:
+    # His profile says nothing of a daughter; before an episode tells of her, nothing does.
+    question = "did hopper ever have a daughter"
+    st = Library.load(DATA_DIR).get("stranger-things")
+    assert st.answer(question, Progress(1, 3)).status is Status.UNKNOWN
+    assert "hopper-daughter-sara" in {f.id for f in st.answer(question, Progress(1, 8)).facts}

@@ -33,6 +33,7 @@ from bot.core.terms import (
     WHO,
     entity_term,
     episode_term_of,
+    is_concept,
     is_entity,
     is_word,
 )
@@ -194,7 +195,17 @@ class ShowView:
             # "Does Nam-ra stay with the group?" asks more than who she is, and nothing says
             # it better than where she stands as of the viewer's episode: that first.
             chosen = [*self._latest_states(query.entities, []), *chosen][: policy.max_facts]
+        if query.entities and WHO in query.terms and not content_terms(query):
+            # "Who is Jane?" asks who she is, before any scene a paraphrase names her in.
+            who = [f for f in chosen if is_profile(f) and query.entities & {*f.subjects}]
+            chosen = who or chosen
         chosen = self._distinct(chosen)
+        wanted = {t for t in content_terms(query) if is_word(t) or is_concept(t)}
+        if chosen and wanted and WHO not in query.terms and all(is_profile(f) for f in chosen):
+            # "Does Hopper have kids?" before an episode tells it: who he is answers nothing.
+            told = set().union(*(self.index.terms_of(f) for f in chosen))
+            if not wanted & told:
+                chosen = []
         if not chosen:
             return result(Status.UNKNOWN, suggestions=self._suggestions(ranked))
         # "When does X die?" wants the event itself, dated; so does a state last told episodes
