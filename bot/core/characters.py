@@ -191,4 +191,6 @@ def _description_start(tokens: list[str], noun: int, owners: frozenset[int]) -> 
 
 _QUALIFIERS = frozenset({"with", "in", "from"})
 _ARTICLES = frozenset({"the", "that", "this", "a", "an"})
-_CLAUSE_ENDS = frozenset({"what", "whatever", "how", "is", "did", "does", "was", "where", "why"})
+_CLAUSE_ENDS = frozenset(
+    {"what", "whats", "whatever", "who", "how", "is", "did", "does", "was", "where", "why", "when"}
+)
