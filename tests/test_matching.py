@@ -390,3 +390,9 @@ def test_who_someone_is_does_not_answer_what_an_episode_has_not_told(engine) -> 
     st = Library.load(DATA_DIR).get("stranger-things")
     assert st.answer(question, Progress(1, 3)).status is Status.UNKNOWN
     assert "hopper-daughter-sara" in {f.id for f in st.answer(question, Progress(1, 8)).facts}
+
+
+def test_two_names_and_nothing_else_ask_what_they_are_to_each_other(engine) -> None:
+    answer = engine.answer("onjo and cheongsan, what's the deal with them", FINISHED)
+    assert answer.facts and {"on-jo", "cheong-san"} <= set(answer.facts[0].about)
+    assert {"relationship", "romance"} & set(answer.facts[0].topics)

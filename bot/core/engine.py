@@ -35,6 +35,7 @@ from bot.core.terms import (
     episode_term_of,
     is_concept,
     is_entity,
+    is_episode,
     is_word,
 )
 from bot.core.text import (
@@ -162,10 +163,16 @@ class ShowView:
         matches = self._prefer_kind(matches, intents)
         floor = policy.close_ratio * matches[0].score if matches else 0.0
         chosen = [m.fact for m in matches if m.score >= floor][: policy.max_facts]
-        together = len(query.entities) > 1 and bool(policy.together_words & query.terms.keys())
+        # "Are Nam-ra and Su-hyeok a thing?" is about the two of them, not each alone; so is
+        # "On-jo and Cheong-san, what's the deal with them", which asks nothing else.
+        bare_pair = not {t for t in content_terms(query) if not is_episode(t)}
+        together = len(query.entities) > 1 and (
+            bool(policy.together_words & query.terms.keys()) or bare_pair
+        )
         if together:
-            # "Are Nam-ra and Su-hyeok a thing?" is about the two of them, not each alone.
             chosen = [m.fact for m in matches if query.entities <= set(m.fact.about)]
+            if bare_pair:  # what they are to each other first
+                chosen.sort(key=lambda fact: not is_relationship(fact, policy))
             chosen = chosen[: policy.max_facts]
         # "How did X die?" and "why?" want the event; "is X alive?", a bare "X?" and "will
         # he make it to the end?" ask where X stands, which X's timeline tells even when no
@@ -570,6 +577,11 @@ def focused_question(text: str) -> str | None:
 def content_terms(query: Query) -> set[str]:
     """Return what a question asks beyond whom it names and its question words."""
     return {t for t in query.terms if not is_entity(t) and t not in QUESTION_WORDS}
+
+
+def is_relationship(fact: Fact, policy: AnswerPolicy) -> bool:
+    """Whether a fact tells what people are to each other (friends, a couple, family)."""
+    return fact.kind == "relationship" or bool(policy.relationship_topics & {*fact.topics})
 
 
 def kinds_of(fact: Fact, lexicon: Lexicon) -> frozenset[str]:

@@ -40,6 +40,8 @@ class AnswerPolicy:
     answer_kinds: frozenset[str] = frozenset({"reason", "quote", "time", "count"})
     # Words that make a question about two people one about them together.
     together_words: frozenset[str] = frozenset({ROMANCE, FRIEND, TOGETHER})
+    # The topics of facts that tell what two people are to each other.
+    relationship_topics: frozenset[str] = frozenset({"relationship", "romance", "family"})
     # Question words that ask for an event ("how did X die"), not for where X stands.
     event_words: frozenset[str] = frozenset({HOW, WHY})
     # The intent ("her whole arc") answered with one person's timeline, dated.
