@@ -360,9 +360,9 @@ def test_a_role_fits_only_when_no_rival_comes_close() -> None:
         "archer": frozenset({"archer", "student"}),
         "twin": frozenset({"archer", "student", "sister"}),
     }
-    assert best_described({"funni"}, roles, {"funni"}, 0.5) == "joker"
-    assert best_described({"archer"}, roles, {"archer"}, 0.5) is None  # two archers
-    assert best_described({"guy"}, roles, {"guy"}, 0.5) is None  # no role holds the word
+    assert best_described({"funni"}, roles, {"funni"}, 0.5, 0.75) == "joker"
+    assert best_described({"archer"}, roles, {"archer"}, 0.5, 0.75) is None  # two archers
+    assert best_described({"guy"}, roles, {"guy"}, 0.5, 0.75) is None  # no role holds the word
 
 
 def test_a_description_is_split_from_the_question_around_it() -> None:

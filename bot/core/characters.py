@@ -119,12 +119,17 @@ def describe_person(
 
 
 def best_described(
-    described: set[str], roles: Mapping[str, frozenset[str]], qualifiers: set[str], share: float
+    described: set[str],
+    roles: Mapping[str, frozenset[str]],
+    qualifiers: set[str],
+    share: float,
+    margin: float,
 ) -> str | None:
     """Return the one character whose role and names hold most of a description's terms.
 
     Terms count by how rare they are among the characters ("funny" says more than "student");
-    the best must hold `share` of the weight and one of the qualifiers, and no rival may come close.
+    the best must hold `share` of the weight and one of the qualifiers, and the next best less
+    than `margin` times what the best holds.
     """
     count = len(roles)
     held = {t: sum(t in r for r in roles.values()) for t in described}
@@ -137,17 +142,11 @@ def best_described(
         ((sum(weight[t] for t in described & terms) / total, id_) for id_, terms in roles.items()),
         reverse=True,
     )
-    if not fits:
-        return None
     best, person = fits[0]
     rival = fits[1][0] if len(fits) > 1 else 0.0
-    if best < share or rival >= _ROLE_MARGIN * best or not qualifiers & roles[person]:
+    if best < share or rival >= margin * best or not qualifiers & roles[person]:
         return None
     return person
-
-
-# A description means one character only when the next best fits it this much less.
-_ROLE_MARGIN = 0.75
 
 
 def describe_by_role(
@@ -157,7 +156,7 @@ def describe_by_role(
 
     A description is a person noun with the words that qualify it: "the bad doctor", "the kid
     with no front teeth", or after a possessive name, "On-jo's childhood friend" (`owners`
-    holds the positions of names written with 's). Who it means is left to the facts.
+    holds the positions of names written with 's). Whom it means is for the roles to say.
     """
     for position, token in enumerate(tokens):
         if token not in PERSON_NOUNS or token.endswith("s"):

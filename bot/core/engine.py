@@ -293,7 +293,10 @@ class ShowView:
             return query
         roles = {id_: terms for id_, terms in self._roles().items() if id_ not in owners.values()}
         # The noun ("kid", "guy") is in many roles, or none: who is meant is in its qualifiers.
-        person = best_described(qualifiers | owned, roles, qualifiers, self.policy.role_recall)
+        policy = self.policy
+        person = best_described(
+            qualifiers | owned, roles, qualifiers, policy.role_recall, policy.role_margin
+        )
         if person is None or owned - roles[person]:
             return query
         resolved = self._analyse(" ".join(rest), progress)

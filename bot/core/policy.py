@@ -53,6 +53,8 @@ class AnswerPolicy:
     # How much of a description ("the funny guy", "On-jo's childhood friend") one character's
     # profile must hold for the description to mean that character.
     role_recall: float = 0.5
+    # ... and only when the next best character holds less than this share of what it holds.
+    role_margin: float = 0.75
     # A card whose words are mostly another card's says the same thing ("X: a student at ..."
     # beside "X is a student at ..."), so only one of them is shown.
     duplicate_share: float = 0.7
