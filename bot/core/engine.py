@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from functools import lru_cache
 from typing import Any
 
@@ -381,25 +382,31 @@ class ShowEngine:
         self._kinds: dict[str, frozenset[str]] = {}
         # One view per progress point, each built the first time a viewer there asks (or all
         # at once by `build_views`): memory grows with the number of episodes, and a
-        # question costs the same at every point.
-        self._cuts = [(point, cut_show(show_file, point)) for point in progress_points(show_file)]
+        # question costs the same at every point. The base is cut for a view as it is built:
+        # a hundred cuts of a large base, made up front, cost time and memory before any
+        # viewer is at those points.
+        self._show_file = show_file
+        self._points = progress_points(show_file)
         self._views: dict[Progress, ShowView] = {}
 
     @property
     def points(self) -> list[Progress]:
         """Every progress point a viewer of the show can be at."""
-        return [point for point, _ in self._cuts]
+        return list(self._points)
 
     @property
     def full(self) -> ShowView:
         """The view of the whole base: for viewers who finished, and for reveal."""
-        return self._view_at(len(self._cuts) - 1)
+        return self._view_at(len(self._points) - 1)
 
     def _view_at(self, number: int) -> ShowView:
-        point, cut = self._cuts[number]
+        point = self._points[number]
         view = self._views.get(point)
         if view is None:
+            # Two threads asking at a new point at once would each build an equal view; the
+            # bot answers on one event loop, so that costs time at worst, never a reply.
             with collector_paused(), remembering_texts():
+                cut = cut_show(self._show_file, point)
                 view = ShowView(cut, point, self._lexicon, self._kinds)
             self._views[point] = view
         return view
@@ -407,7 +414,7 @@ class ShowEngine:
     def build_views(self) -> None:
         """Build the view of every progress point now, so no viewer waits for one later."""
         with remembering_texts():
-            for number in range(len(self._cuts)):
+            for number in range(len(self._points)):
                 self._view_at(number)
 
     @property
@@ -431,8 +438,8 @@ class ShowEngine:
         """Return the view a viewer at `progress` is answered from; `reveal` sees everything."""
         if reveal or progress >= self.finale:
             return self.full
-        number = next(i for i in range(len(self._cuts) - 1, -1, -1) if self._cuts[i][0] <= progress)
-        return self._view_at(number)
+        # The last point at or before the viewer's (points are in order, "not started" first).
+        return self._view_at(bisect_right(self._points, progress) - 1)
 
     def parse_progress(self, text: str) -> Progress:
         return parse_progress(text, self.show)
