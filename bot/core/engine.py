@@ -43,7 +43,6 @@ from bot.core.text import (
     POSSESSIVE_PRONOUNS,
     RELATION_WORDS,
     Lexicon,
-    cued,
     remembering_texts,
 )
 
@@ -146,7 +145,7 @@ class ShowView:
         tokens = self.lexicon.words(question)
         intents = frozenset(
             i
-            for i in cued(tokens, INTENTS)
+            for i in INTENTS.found(tokens)
             if i not in INTENT_NEEDS or INTENT_NEEDS[i] & set(tokens)
         )
         if policy.timeline_intent in intents and len(query.entities) == 1:
@@ -515,5 +514,5 @@ def kinds_of(fact: Fact, lexicon: Lexicon) -> frozenset[str]:
     if fact.kind:
         return frozenset({fact.kind})
     tokens = lexicon.words(fact.answer)
-    kinds = cued(tokens, KIND_CUES)
-    return kinds | {"count"} if any(t.isdigit() for t in tokens) else kinds
+    kinds = KIND_CUES.found(tokens)
+    return kinds | {"count"} if any(map(str.isdigit, tokens)) else kinds
