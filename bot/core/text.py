@@ -148,6 +148,8 @@ WORD_CACHE_ENTRIES = 16384
 # they are all kept until the work is done (memory in proportion to the base, not to what
 # users type), then forgotten.
 _building: dict[tuple[int, str], tuple[str, ...]] | None = None
+# Each distinct way of splitting text (a show's phrases), numbered: the key of `_building`.
+_SPLITTINGS: dict[tuple[object, ...], int] = {}
 
 
 @contextmanager
@@ -212,13 +214,17 @@ class Lexicon:
             for word, concept in self.concept_of.items()
             if concept in QUESTION_WORDS or concept == SHOW_CONCEPT
         }
+        # Lexicons with the same phrases split every text alike: while a base is built, what
+        # validating it split (with a lexicon of its own) serves indexing it.
+        splitting = (self._phrase_pattern and self._phrase_pattern.pattern, *self._phrases.items())
+        self._splitting = _SPLITTINGS.setdefault(splitting, len(_SPLITTINGS))
         self._cached_words = lru_cache(maxsize=TEXT_CACHE_ENTRIES)(self._tokenise)
         self.terms_of_word = lru_cache(maxsize=WORD_CACHE_ENTRIES)(self._terms_of_word)
 
     def words(self, text: str) -> list[str]:
         """Split normalised text into word tokens (Latin letters, digits, Hangul)."""
         if _building is not None:
-            key = (id(self), text)
+            key = (self._splitting, text)
             found = _building.get(key)
             if found is None:
                 found = _building[key] = self._tokenise(text)
