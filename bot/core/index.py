@@ -14,7 +14,7 @@ from typing import Any, NamedTuple
 
 from rapidfuzz import fuzz, process
 
-from bot.core.names import NameMatcher, english_words
+from bot.core.names import Mention, NameMatcher, english_words
 from bot.core.schema import Fact
 from bot.core.terms import (
     FATE,
@@ -57,6 +57,19 @@ def _shared(postings: dict[str, dict[int, float]]) -> dict[str, dict[int, float]
         else:
             postings[term] = same
     return postings
+
+
+def _unnamed(tokens: list[str], mentions: list[Mention]) -> list[str]:
+    """Return the tokens no mention covers, in order (mentions come in order, never overlapping)."""
+    if not mentions:
+        return tokens
+    rest: list[str] = []
+    at = 0
+    for mention in mentions:
+        rest += tokens[at : mention.start]
+        at = mention.end
+    rest += tokens[at:]
+    return rest
 
 
 def _kth_largest(values: Iterable[float], k: int) -> float:
@@ -210,9 +223,7 @@ class FactIndex:
         mentions = self._names.find(tokens, fuzzy=fuzzy)
         terms: dict[str, float] = {}
         entities: set[str] = set()
-        covered: set[int] = set()
         for mention in mentions:
-            covered.update(range(mention.start, mention.end))
             if mention.entity == SHOW_ENTITY:
                 terms[SHOW_CONCEPT] = 1.0
             else:
@@ -220,6 +231,7 @@ class FactIndex:
                 terms[entity_term(mention.entity)] = 1.0
         last_watched = False
         if fuzzy:
+            covered = {i for mention in mentions for i in range(mention.start, mention.end)}
             corrections = MAX_CORRECTIONS
             for position, token in enumerate(tokens):
                 if position in covered:
@@ -240,7 +252,7 @@ class FactIndex:
         else:
             # The same terms in the same order, without a Python step per word: every text of
             # the base is analysed this way when the index is built.
-            rest = [t for i, t in enumerate(tokens) if i not in covered] if covered else tokens
+            rest = _unnamed(tokens, mentions)
             if LAST_WATCHED in rest:
                 last_watched = True
                 rest = [t for t in rest if t != LAST_WATCHED]
