@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 from functools import lru_cache
+from itertools import chain
 from operator import attrgetter
 from typing import Any
 
@@ -79,8 +80,9 @@ class ShowView:
         self.lexicon = lexicon or Lexicon(self.show.vocabulary)
         names = relational_names(characters, self.lexicon)
         names[SHOW_ENTITY] = [self.show.title, *self.show.aliases]
-        texts = (text for f in self.facts for text in (*f.questions, f.answer))
-        vocabulary = {w for text in texts for w in self.lexicon.words(text)}
+        # Facts share paraphrases ("where was the key found"): each text is split once.
+        texts = dict.fromkeys(text for f in self.facts for text in (*f.questions, f.answer))
+        vocabulary = set(chain.from_iterable(map(self.lexicon.words, texts)))
         self.names = NameMatcher(names, vocabulary, self.lexicon)
         seasons = self.show.episode_counts
         # The seasons the base tells; another season named is answered only by what it says
