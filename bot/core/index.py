@@ -8,7 +8,7 @@ import re
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from itertools import chain, compress, islice, repeat
+from itertools import chain, compress, islice, pairwise, repeat
 from operator import add, itemgetter, mul
 from typing import Any, NamedTuple
 
@@ -30,7 +30,14 @@ from bot.core.terms import (
 )
 from bot.core.text import STOPWORDS, Lexicon
 
+# What a term weighs in a fact's entry: in its paraphrases, topics or people; in its answer
+# only; its episode (a recap's counts fully). No posting holds another weight.
+_FULL_WEIGHT = 1.0
 _ANSWER_WEIGHT = 0.6
+_EPISODE_WEIGHT = 0.3
+POSTING_WEIGHTS = frozenset({_FULL_WEIGHT, _ANSWER_WEIGHT, _EPISODE_WEIGHT})
+# The least a fact lacking a term's heaviest weight falls short by, per unit of query weight.
+_WEIGHT_STEP = min(b - a for a, b in pairwise(sorted({0.0, *POSTING_WEIGHTS})))
 _QUESTION_WORD_WEIGHT = 0.4
 _CANDIDATES = 15
 # Bounds are summed in another order than recall, so they may differ in the last bits.
@@ -212,7 +219,9 @@ class FactIndex:
             if term not in weights and term not in QUESTION_WORDS:
                 weights[term] = _ANSWER_WEIGHT
         episode = episode_term_of(fact.episode)
-        weights[episode] = max(weights.get(episode, 0.0), 1.0 if "recap" in fact.topics else 0.3)
+        weights[episode] = max(
+            weights.get(episode, 0.0), _FULL_WEIGHT if "recap" in fact.topics else _EPISODE_WEIGHT
+        )
         all_entities = frozenset(fact.about) | answer.entities
         return _Doc(fact, weights, paraphrases, all_entities)
 
@@ -453,6 +462,8 @@ class FactIndex:
         terms = self._terms(weights)
         if not terms:
             return []
+        if (top := self._top_fully_held(terms, limit)) is not None:
+            return top
         # Terms with the same postings (a stem and the concept only it has) count as one.
         merged: dict[int, list[Any]] = {}
         for term, weight, postings in terms:
@@ -503,6 +514,44 @@ class FactIndex:
                 bound = threshold - _MARGIN - rest[later + 1]
                 running = list(compress(running, map(bound.__le__, map(seen.__getitem__, running))))
         return self._exact_top(terms, running, limit)
+
+    def _top_fully_held(
+        self, terms: list[tuple[str, float, dict[int, float]]], limit: int
+    ) -> list[tuple[int, float]] | None:
+        """Return the top when `limit` facts or more hold every term at its heaviest, else None.
+
+        Those facts have the highest recall there is, all the same to the last bit (summed
+        alike), and no other fact ties with them: lacking some term's heaviest weight costs
+        at least that term's query weight times _WEIGHT_STEP, far more than summing in
+        another order can change. Among equals the first query term they hold goes first,
+        the same for all of them, then the position: the top is the first `limit` of them.
+        A common question word among rarer terms ("where was the key found", thousands of
+        facts tied) is answered without scoring the thousands.
+        """
+        if min(weight for _, weight, _ in terms) * _WEIGHT_STEP <= _MARGIN:
+            return None
+        recall = 0.0
+        for term, weight, _ in terms:  # in the query's order, as `_exact_top` sums it
+            recall += weight * self._max_weight[term]
+        # Each posting list once (a stem and the concept only it has share one), shortest first.
+        checks = {id(p): (p, self._max_weight[t]) for t, _, p in terms}
+        (shortest, heaviest), *others = sorted(checks.values(), key=lambda check: len(check[0]))
+        # Facts of the shortest list at its heaviest, in position order, as they are needed.
+        candidates = compress(shortest, map(heaviest.__eq__, shortest.values()))
+        held: list[int] = []
+        chunk = 4 * limit
+        while len(held) < limit:
+            batch = list(islice(candidates, chunk))
+            if not batch:
+                return None
+            for postings, most in others:
+                # A fact without the term gets 0.0, never its weight (None would compare as
+                # NotImplemented, which is true).
+                found = map(postings.get, batch, repeat(0.0))
+                batch = list(compress(batch, map(most.__eq__, found)))
+            held += batch
+            chunk *= 4  # held facts are rare in this list: take more of it at a time
+        return [(position, recall) for position in held[:limit]]
 
     def entities_of(self, fact: Fact) -> frozenset[str]:
         """Return the characters a fact is about or names."""
