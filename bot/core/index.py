@@ -8,7 +8,7 @@ import re
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from itertools import chain, compress, islice, pairwise, repeat
+from itertools import chain, compress, filterfalse, islice, pairwise, repeat
 from operator import add, itemgetter, mul
 from typing import Any, NamedTuple
 
@@ -416,14 +416,16 @@ class FactIndex:
         tied = list(compress(positions, map(kth.__eq__, recalls)))
         need = limit - len(chosen)
         if len(tied) > need:
-            # Equals at the cut-off go by the first query term they hold, then by position.
-            remaining, picked = set(tied), list[int]()
+            # Equals at the cut-off go by the first query term they hold, then by position:
+            # the tied facts are walked in position order, each term's holders only until
+            # enough are found (a common term's postings can be far more than the tied).
+            remaining, picked = sorted(tied), list[int]()
             for _, _, postings in terms:
-                holders = sorted(remaining.intersection(postings))
-                picked += holders[: need - len(picked)]
+                holding = postings.__contains__
+                picked += islice(filter(holding, remaining), need - len(picked))
                 if len(picked) >= need:
                     break
-                remaining.difference_update(holders)
+                remaining = list(filterfalse(holding, remaining))  # all its holders were taken
             tied = picked
         chosen += [(position, kth) for position in tied]
         ranked = []
