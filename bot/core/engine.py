@@ -47,6 +47,9 @@ from bot.core.text import (
     remembering_texts,
 )
 
+# What kind of answer a fact gives (a reason, a time, a count...), by its kind and answer.
+Kinds = dict[tuple[str | None, str], frozenset[str]]
+
 # A fact's episode as a plain tuple, the order of Progress: tuples compare in C, and a sort
 # of a large base compared Progress objects a million times.
 _EPISODE_ORDER = attrgetter("episode.season", "episode.episode")
@@ -64,7 +67,7 @@ class ShowView:
         show_file: ShowFile,
         point: Progress,
         lexicon: Lexicon | None = None,
-        kinds: dict[str, frozenset[str]] | None = None,
+        kinds: Kinds | None = None,
         policy: AnswerPolicy = DEFAULT_POLICY,
     ) -> None:
         self.point = point
@@ -98,13 +101,8 @@ class ShowView:
         )
         # A kind depends only on the fact's own words, so views share the work; keyed by the
         # words, not the id, since a derived profile reads differently once a twist is out.
-        shared = {} if kinds is None else kinds
-        self._kinds: dict[str, frozenset[str]] = {}
-        for fact in self.facts:
-            key = f"{fact.kind}|{fact.answer}"
-            if key not in shared:
-                shared[key] = kinds_of(fact, self.lexicon)
-            self._kinds[fact.id] = shared[key]
+        # Only facts a question asking for a kind ranks are read for it (see `_kind_of`).
+        self._kinds: Kinds = {} if kinds is None else kinds
         self._fates: dict[str, list[Fact]] = {}
         for fact in self.facts:
             if policy.fate_topic in fact.topics:
@@ -316,10 +314,18 @@ class ShowView:
             return matches
         boost = self.policy.intent_boost
         boosted = [
-            m._replace(score=m.score * boost) if wanted & self._kinds[m.fact.id] else m
+            m._replace(score=m.score * boost) if wanted & self._kind_of(m.fact) else m
             for m in matches
         ]
         return sorted(boosted, key=lambda m: m.score, reverse=True)
+
+    def _kind_of(self, fact: Fact) -> frozenset[str]:
+        """Return what kind of answer a fact gives, read once per wording for every view."""
+        key = (fact.kind, fact.answer)
+        kinds = self._kinds.get(key)
+        if kinds is None:
+            kinds = self._kinds[key] = kinds_of(fact, self.lexicon)
+        return kinds
 
     def _distinct(self, facts: list[Fact]) -> list[Fact]:
         """Drop cards that say again what another card says: a reply is read in seconds.
@@ -385,7 +391,7 @@ class ShowEngine:
         self.finale = last_episode(self.show)
         self._characters = {c.id: c for c in show_file.characters}
         self._lexicon = Lexicon(self.show.vocabulary)
-        self._kinds: dict[str, frozenset[str]] = {}
+        self._kinds: Kinds = {}
         # One view per progress point, each built the first time a viewer there asks (or all
         # at once by `build_views`): memory grows with the number of episodes, and a
         # question costs the same at every point. The base is cut for a view as it is built:
