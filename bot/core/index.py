@@ -164,11 +164,14 @@ class FactIndex:
         # Last fact first: the engine has just split every text into words in fact order, and
         # the most recent of those splits are still in words()' bounded cache.
         self._docs = [self._make_doc(fact, seen) for fact in reversed(facts)][::-1]
-        # term -> {fact position: weight}, in order of position
+        # term -> {fact position: weight}, in order of position; and the facts of each person
         postings: dict[str, dict[int, float]] = defaultdict(dict)
+        self._entity_docs: dict[str, set[int]] = defaultdict(set)
         for position, doc in enumerate(self._docs):
             for term, weight in doc.weights.items():
                 postings[term][position] = weight
+            for entity in doc.entities:
+                self._entity_docs[entity].add(position)
         total = max(1, len(facts))
         self._idf = {t: math.log(1 + total / len(p)) for t, p in postings.items()}
         self._unknown_idf = math.log(1 + total)
@@ -178,10 +181,6 @@ class FactIndex:
         # when a search first ranks a fact holding it (see _paraphrase_parts).
         self._inverse: dict[int, float] = {}
         self._by_id = {doc.fact.id: doc for doc in self._docs}
-        self._entity_docs: dict[str, set[int]] = defaultdict(set)
-        for position, doc in enumerate(self._docs):
-            for entity in doc.entities:
-                self._entity_docs[entity].add(position)
         self._known = sorted(w for w in vocabulary if len(w) >= 4 and w not in STOPWORDS)
         self._vocabulary: dict[int, list[str]] = {}
 
@@ -198,22 +197,22 @@ class FactIndex:
     def _paraphrase(self, question: str, seen: dict[str, frozenset[str]]) -> frozenset[str]:
         terms = seen.get(question)
         if terms is None:
-            terms = seen[question] = frozenset(set(self.analyse(question, fuzzy=False).terms))
+            terms = seen[question] = frozenset(self.analyse(question, fuzzy=False).terms)
         return terms
 
     def _make_doc(self, fact: Fact, seen: dict[str, frozenset[str]]) -> _Doc:
         # Each term weighs the most of any place it is found in: 1.0 in a paraphrase, a topic
         # or the people the fact is about, 0.6 in the answer only.
         paraphrases = [self._paraphrase(question, seen) for question in fact.questions]
-        weights = dict.fromkeys(chain.from_iterable(paraphrases), 1.0)
+        weights = dict.fromkeys(chain.from_iterable(paraphrases), _FULL_WEIGHT)
         for topic in fact.topics:
             topic_terms = self._topic_terms.get(topic)
             if topic_terms is None:  # a few topics serve many facts
                 topic_terms = self._topic_terms[topic] = tuple(
                     chain.from_iterable(map(self._lexicon.terms_of_word, topic.split("-")))
                 )
-            weights.update(dict.fromkeys(topic_terms, 1.0))
-        weights.update({entity_term(ref): 1.0 for ref in fact.about})
+            weights.update(dict.fromkeys(topic_terms, _FULL_WEIGHT))
+        weights.update({entity_term(ref): _FULL_WEIGHT for ref in fact.about})
         answer = self.analyse(fact.answer, fuzzy=False)  # answers are worded once each
         for term in answer.terms:
             if term not in weights and term not in QUESTION_WORDS:
