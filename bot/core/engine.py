@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from functools import lru_cache
+from itertools import chain
+from operator import attrgetter
 from typing import Any
 
 from bot.core.characters import (
@@ -46,12 +49,18 @@ from bot.core.text import (
     POSSESSIVE_PRONOUNS,
     RELATION_WORDS,
     Lexicon,
-    cued,
     remembering_texts,
 )
 
 # "On-jo's friend": the name a possessive is written on (its last word, as a question's words are).
 _POSSESSOR = re.compile(r"([^\W_][\w-]*)['’]s\b")
+
+# What kind of answer a fact gives (a reason, a time, a count...), by its kind and answer.
+Kinds = dict[tuple[str | None, str], frozenset[str]]
+
+# A fact's episode as a plain tuple, the order of Progress: tuples compare in C, and a sort
+# of a large base compared Progress objects a million times.
+_EPISODE_ORDER = attrgetter("episode.season", "episode.episode")
 
 
 class ShowView:
@@ -66,7 +75,7 @@ class ShowView:
         show_file: ShowFile,
         point: Progress,
         lexicon: Lexicon | None = None,
-        kinds: dict[str, frozenset[str]] | None = None,
+        kinds: Kinds | None = None,
         policy: AnswerPolicy = DEFAULT_POLICY,
     ) -> None:
         self.point = point
@@ -76,14 +85,15 @@ class ShowView:
         self.characters = {c.id: c for c in characters}
         known = show_file.model_copy(update={"characters": characters})
         # Sorted by episode: the index breaks ties in favour of later facts.
-        self.facts = sorted([*show_file.facts, *derived_facts(known)], key=lambda f: f.episode)
+        self.facts = sorted([*show_file.facts, *derived_facts(known)], key=_EPISODE_ORDER)
         # The language is the same at every point (nothing in it is stamped with an episode),
         # so one lexicon, and its caches, serve every view of a show.
         self.lexicon = lexicon or Lexicon(self.show.vocabulary)
         names = relational_names(characters, self.lexicon)
         names[SHOW_ENTITY] = [self.show.title, *self.show.aliases]
-        texts = (text for f in self.facts for text in (*f.questions, f.answer))
-        vocabulary = {w for text in texts for w in self.lexicon.words(text)}
+        # Facts share paraphrases ("where was the key found"): each text is split once.
+        texts = dict.fromkeys(text for f in self.facts for text in (*f.questions, f.answer))
+        vocabulary = set(chain.from_iterable(map(self.lexicon.words, texts)))
         self.names = NameMatcher(names, vocabulary, self.lexicon)
         seasons = self.show.episode_counts
         # The seasons the base tells; another season named is answered only by what it says
@@ -100,13 +110,8 @@ class ShowView:
         )
         # A kind depends only on the fact's own words, so views share the work; keyed by the
         # words, not the id, since a derived profile reads differently once a twist is out.
-        shared = {} if kinds is None else kinds
-        self._kinds: dict[str, frozenset[str]] = {}
-        for fact in self.facts:
-            key = f"{fact.kind}|{fact.answer}"
-            if key not in shared:
-                shared[key] = kinds_of(fact, self.lexicon)
-            self._kinds[fact.id] = shared[key]
+        # Only facts a question asking for a kind ranks are read for it (see `_kind_of`).
+        self._kinds: Kinds = {} if kinds is None else kinds
         self._fates: dict[str, list[Fact]] = {}
         for fact in self.facts:
             if policy.fate_topic in fact.topics:
@@ -150,7 +155,7 @@ class ShowView:
         tokens = self.lexicon.words(question)
         intents = frozenset(
             i
-            for i in cued(tokens, INTENTS)
+            for i in INTENTS.found(tokens)
             if i not in INTENT_NEEDS or INTENT_NEEDS[i] & set(tokens)
         )
         if policy.timeline_intent in intents and len(query.entities) == 1:
@@ -393,10 +398,18 @@ class ShowView:
             return matches
         boost = self.policy.intent_boost
         boosted = [
-            m._replace(score=m.score * boost) if wanted & self._kinds[m.fact.id] else m
+            m._replace(score=m.score * boost) if wanted & self._kind_of(m.fact) else m
             for m in matches
         ]
         return sorted(boosted, key=lambda m: m.score, reverse=True)
+
+    def _kind_of(self, fact: Fact) -> frozenset[str]:
+        """Return what kind of answer a fact gives, read once per wording for every view."""
+        key = (fact.kind, fact.answer)
+        kinds = self._kinds.get(key)
+        if kinds is None:
+            kinds = self._kinds[key] = kinds_of(fact, self.lexicon)
+        return kinds
 
     def _distinct(self, facts: list[Fact]) -> list[Fact]:
         """Drop cards that say again what another card says: a reply is read in seconds.
@@ -462,28 +475,34 @@ class ShowEngine:
         self.finale = last_episode(self.show)
         self._characters = {c.id: c for c in show_file.characters}
         self._lexicon = Lexicon(self.show.vocabulary)
-        self._kinds: dict[str, frozenset[str]] = {}
+        self._kinds: Kinds = {}
         # One view per progress point, each built the first time a viewer there asks (or all
         # at once by `build_views`): memory grows with the number of episodes, and a
-        # question costs the same at every point.
-        self._cuts = [(point, cut_show(show_file, point)) for point in progress_points(show_file)]
+        # question costs the same at every point. The base is cut for a view as it is built:
+        # a hundred cuts of a large base, made up front, cost time and memory before any
+        # viewer is at those points.
+        self._show_file = show_file
+        self._points = progress_points(show_file)
         self._views: dict[Progress, ShowView] = {}
 
     @property
     def points(self) -> list[Progress]:
         """Every progress point a viewer of the show can be at."""
-        return [point for point, _ in self._cuts]
+        return list(self._points)
 
     @property
     def full(self) -> ShowView:
         """The view of the whole base: for viewers who finished, and for reveal."""
-        return self._view_at(len(self._cuts) - 1)
+        return self._view_at(len(self._points) - 1)
 
     def _view_at(self, number: int) -> ShowView:
-        point, cut = self._cuts[number]
+        point = self._points[number]
         view = self._views.get(point)
         if view is None:
+            # Two threads asking at a new point at once would each build an equal view; the
+            # bot answers on one event loop, so that costs time at worst, never a reply.
             with collector_paused(), remembering_texts():
+                cut = cut_show(self._show_file, point)
                 view = ShowView(cut, point, self._lexicon, self._kinds)
             self._views[point] = view
         return view
@@ -491,7 +510,7 @@ class ShowEngine:
     def build_views(self) -> None:
         """Build the view of every progress point now, so no viewer waits for one later."""
         with remembering_texts():
-            for number in range(len(self._cuts)):
+            for number in range(len(self._points)):
                 self._view_at(number)
 
     @property
@@ -515,8 +534,8 @@ class ShowEngine:
         """Return the view a viewer at `progress` is answered from; `reveal` sees everything."""
         if reveal or progress >= self.finale:
             return self.full
-        number = next(i for i in range(len(self._cuts) - 1, -1, -1) if self._cuts[i][0] <= progress)
-        return self._view_at(number)
+        # The last point at or before the viewer's (points are in order, "not started" first).
+        return self._view_at(bisect_right(self._points, progress) - 1)
 
     def parse_progress(self, text: str) -> Progress:
         return parse_progress(text, self.show)
@@ -592,5 +611,5 @@ def kinds_of(fact: Fact, lexicon: Lexicon) -> frozenset[str]:
     if fact.kind:
         return frozenset({fact.kind})
     tokens = lexicon.words(fact.answer)
-    kinds = cued(tokens, KIND_CUES)
-    return kinds | {"count"} if any(t.isdigit() for t in tokens) else kinds
+    kinds = KIND_CUES.found(tokens)
+    return kinds | {"count"} if any(map(str.isdigit, tokens)) else kinds

@@ -8,13 +8,13 @@ import re
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from itertools import chain, compress, islice, repeat
+from itertools import chain, compress, filterfalse, islice, pairwise, repeat
 from operator import add, itemgetter, mul
 from typing import Any, NamedTuple
 
 from rapidfuzz import fuzz, process
 
-from bot.core.names import NameMatcher, english_words
+from bot.core.names import Mention, NameMatcher, english_words
 from bot.core.schema import Fact
 from bot.core.terms import (
     FATE,
@@ -30,7 +30,14 @@ from bot.core.terms import (
 )
 from bot.core.text import STOPWORDS, Lexicon
 
+# What a term weighs in a fact's entry: in its paraphrases, topics or people; in its answer
+# only; its episode (a recap's counts fully). No posting holds another weight.
+_FULL_WEIGHT = 1.0
 _ANSWER_WEIGHT = 0.6
+_EPISODE_WEIGHT = 0.3
+POSTING_WEIGHTS = frozenset({_FULL_WEIGHT, _ANSWER_WEIGHT, _EPISODE_WEIGHT})
+# The least a fact lacking a term's heaviest weight falls short by, per unit of query weight.
+_WEIGHT_STEP = min(b - a for a, b in pairwise(sorted({0.0, *POSTING_WEIGHTS})))
 _QUESTION_WORD_WEIGHT = 0.4
 _CANDIDATES = 15
 # Bounds are summed in another order than recall, so they may differ in the last bits.
@@ -57,6 +64,19 @@ def _shared(postings: dict[str, dict[int, float]]) -> dict[str, dict[int, float]
         else:
             postings[term] = same
     return postings
+
+
+def _unnamed(tokens: list[str], mentions: list[Mention]) -> list[str]:
+    """Return the tokens no mention covers, in order (mentions come in order, never overlapping)."""
+    if not mentions:
+        return tokens
+    rest: list[str] = []
+    at = 0
+    for mention in mentions:
+        rest += tokens[at : mention.start]
+        at = mention.end
+    rest += tokens[at:]
+    return rest
 
 
 def _kth_largest(values: Iterable[float], k: int) -> float:
@@ -144,11 +164,14 @@ class FactIndex:
         # Last fact first: the engine has just split every text into words in fact order, and
         # the most recent of those splits are still in words()' bounded cache.
         self._docs = [self._make_doc(fact, seen) for fact in reversed(facts)][::-1]
-        # term -> {fact position: weight}, in order of position
+        # term -> {fact position: weight}, in order of position; and the facts of each person
         postings: dict[str, dict[int, float]] = defaultdict(dict)
+        self._entity_docs: dict[str, set[int]] = defaultdict(set)
         for position, doc in enumerate(self._docs):
             for term, weight in doc.weights.items():
                 postings[term][position] = weight
+            for entity in doc.entities:
+                self._entity_docs[entity].add(position)
         total = max(1, len(facts))
         self._idf = {t: math.log(1 + total / len(p)) for t, p in postings.items()}
         self._unknown_idf = math.log(1 + total)
@@ -158,10 +181,6 @@ class FactIndex:
         # when a search first ranks a fact holding it (see _paraphrase_parts).
         self._inverse: dict[int, float] = {}
         self._by_id = {doc.fact.id: doc for doc in self._docs}
-        self._entity_docs: dict[str, set[int]] = defaultdict(set)
-        for position, doc in enumerate(self._docs):
-            for entity in doc.entities:
-                self._entity_docs[entity].add(position)
         self._known = sorted(w for w in vocabulary if len(w) >= 4 and w not in STOPWORDS)
         self._vocabulary: dict[int, list[str]] = {}
 
@@ -178,28 +197,30 @@ class FactIndex:
     def _paraphrase(self, question: str, seen: dict[str, frozenset[str]]) -> frozenset[str]:
         terms = seen.get(question)
         if terms is None:
-            terms = seen[question] = frozenset(set(self.analyse(question, fuzzy=False).terms))
+            terms = seen[question] = frozenset(self.analyse(question, fuzzy=False).terms)
         return terms
 
     def _make_doc(self, fact: Fact, seen: dict[str, frozenset[str]]) -> _Doc:
         # Each term weighs the most of any place it is found in: 1.0 in a paraphrase, a topic
         # or the people the fact is about, 0.6 in the answer only.
         paraphrases = [self._paraphrase(question, seen) for question in fact.questions]
-        weights = dict.fromkeys(chain.from_iterable(paraphrases), 1.0)
+        weights = dict.fromkeys(chain.from_iterable(paraphrases), _FULL_WEIGHT)
         for topic in fact.topics:
             topic_terms = self._topic_terms.get(topic)
             if topic_terms is None:  # a few topics serve many facts
                 topic_terms = self._topic_terms[topic] = tuple(
                     chain.from_iterable(map(self._lexicon.terms_of_word, topic.split("-")))
                 )
-            weights.update(dict.fromkeys(topic_terms, 1.0))
-        weights.update({entity_term(ref): 1.0 for ref in fact.about})
+            weights.update(dict.fromkeys(topic_terms, _FULL_WEIGHT))
+        weights.update({entity_term(ref): _FULL_WEIGHT for ref in fact.about})
         answer = self.analyse(fact.answer, fuzzy=False)  # answers are worded once each
         for term in answer.terms:
             if term not in weights and term not in QUESTION_WORDS:
                 weights[term] = _ANSWER_WEIGHT
         episode = episode_term_of(fact.episode)
-        weights[episode] = max(weights.get(episode, 0.0), 1.0 if "recap" in fact.topics else 0.3)
+        weights[episode] = max(
+            weights.get(episode, 0.0), _FULL_WEIGHT if "recap" in fact.topics else _EPISODE_WEIGHT
+        )
         all_entities = frozenset(fact.about) | answer.entities
         return _Doc(fact, weights, paraphrases, all_entities)
 
@@ -210,9 +231,7 @@ class FactIndex:
         mentions = self._names.find(tokens, fuzzy=fuzzy)
         terms: dict[str, float] = {}
         entities: set[str] = set()
-        covered: set[int] = set()
         for mention in mentions:
-            covered.update(range(mention.start, mention.end))
             if mention.entity == SHOW_ENTITY:
                 terms[SHOW_CONCEPT] = 1.0
             else:
@@ -220,6 +239,7 @@ class FactIndex:
                 terms[entity_term(mention.entity)] = 1.0
         last_watched = False
         if fuzzy:
+            covered = {i for mention in mentions for i in range(mention.start, mention.end)}
             corrections = MAX_CORRECTIONS
             for position, token in enumerate(tokens):
                 if position in covered:
@@ -240,7 +260,7 @@ class FactIndex:
         else:
             # The same terms in the same order, without a Python step per word: every text of
             # the base is analysed this way when the index is built.
-            rest = [t for i, t in enumerate(tokens) if i not in covered] if covered else tokens
+            rest = _unnamed(tokens, mentions)
             if LAST_WATCHED in rest:
                 last_watched = True
                 rest = [t for t in rest if t != LAST_WATCHED]
@@ -399,14 +419,16 @@ class FactIndex:
         tied = list(compress(positions, map(kth.__eq__, recalls)))
         need = limit - len(chosen)
         if len(tied) > need:
-            # Equals at the cut-off go by the first query term they hold, then by position.
-            remaining, picked = set(tied), list[int]()
+            # Equals at the cut-off go by the first query term they hold, then by position:
+            # the tied facts are walked in position order, each term's holders only until
+            # enough are found (a common term's postings can be far more than the tied).
+            remaining, picked = sorted(tied), list[int]()
             for _, _, postings in terms:
-                holders = sorted(remaining.intersection(postings))
-                picked += holders[: need - len(picked)]
+                holding = postings.__contains__
+                picked += islice(filter(holding, remaining), need - len(picked))
                 if len(picked) >= need:
                     break
-                remaining.difference_update(holders)
+                remaining = list(filterfalse(holding, remaining))  # all its holders were taken
             tied = picked
         chosen += [(position, kth) for position in tied]
         ranked = []
@@ -445,6 +467,8 @@ class FactIndex:
         terms = self._terms(weights)
         if not terms:
             return []
+        if (top := self._top_fully_held(terms, limit)) is not None:
+            return top
         # Terms with the same postings (a stem and the concept only it has) count as one.
         merged: dict[int, list[Any]] = {}
         for term, weight, postings in terms:
@@ -495,6 +519,44 @@ class FactIndex:
                 bound = threshold - _MARGIN - rest[later + 1]
                 running = list(compress(running, map(bound.__le__, map(seen.__getitem__, running))))
         return self._exact_top(terms, running, limit)
+
+    def _top_fully_held(
+        self, terms: list[tuple[str, float, dict[int, float]]], limit: int
+    ) -> list[tuple[int, float]] | None:
+        """Return the top when `limit` facts or more hold every term at its heaviest, else None.
+
+        Those facts have the highest recall there is, all the same to the last bit (summed
+        alike), and no other fact ties with them: lacking some term's heaviest weight costs
+        at least that term's query weight times _WEIGHT_STEP, far more than summing in
+        another order can change. Among equals the first query term they hold goes first,
+        the same for all of them, then the position: the top is the first `limit` of them.
+        A common question word among rarer terms ("where was the key found", thousands of
+        facts tied) is answered without scoring the thousands.
+        """
+        if min(weight for _, weight, _ in terms) * _WEIGHT_STEP <= _MARGIN:
+            return None
+        recall = 0.0
+        for term, weight, _ in terms:  # in the query's order, as `_exact_top` sums it
+            recall += weight * self._max_weight[term]
+        # Each posting list once (a stem and the concept only it has share one), shortest first.
+        checks = {id(p): (p, self._max_weight[t]) for t, _, p in terms}
+        (shortest, heaviest), *others = sorted(checks.values(), key=lambda check: len(check[0]))
+        # Facts of the shortest list at its heaviest, in position order, as they are needed.
+        candidates = compress(shortest, map(heaviest.__eq__, shortest.values()))
+        held: list[int] = []
+        chunk = 4 * limit
+        while len(held) < limit:
+            batch = list(islice(candidates, chunk))
+            if not batch:
+                return None
+            for postings, most in others:
+                # A fact without the term gets 0.0, never its weight (None would compare as
+                # NotImplemented, which is true).
+                found = map(postings.get, batch, repeat(0.0))
+                batch = list(compress(batch, map(most.__eq__, found)))
+            held += batch
+            chunk *= 4  # held facts are rare in this list: take more of it at a time
+        return [(position, recall) for position in held[:limit]]
 
     def entities_of(self, fact: Fact) -> frozenset[str]:
         """Return the characters a fact is about or names."""

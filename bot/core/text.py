@@ -53,32 +53,42 @@ POSSESSIVE_PRONOUNS = frozenset(_EN["possessive_pronouns"])
 RELATION_WORDS: dict[str, list[str]] = {
     word: group for group in _EN["relation_words"] for word in group
 }
-INTENTS: dict[str, list[tuple[str, ...]]] = {
-    intent: [tuple(cue) for cue in cues] for intent, cues in _EN["intents"].items()
-}
+
+
+class Cues:
+    """Names (intents, kinds of answer) and the phrases that cue each, by a phrase's first word.
+
+    Every fact's answer is read for its kind when a view is built: looking up only the
+    phrases whose first word a text holds passes over most of them in C.
+    """
+
+    def __init__(self, phrases: dict[str, list[list[str]]]) -> None:
+        self._starting: dict[str, list[tuple[str, tuple[str, ...]]]] = {}
+        for name, cues in phrases.items():
+            for cue in cues:
+                self._starting.setdefault(cue[0], []).append((name, tuple(cue)))
+        self._first_words = frozenset(self._starting)
+
+    def found(self, tokens: list[str]) -> frozenset[str]:
+        """Return the names whose cue phrases occur, as whole words, in the tokens."""
+        found = set()
+        for word in self._first_words.intersection(tokens):
+            for name, phrase in self._starting[word]:
+                if name not in found and (len(phrase) == 1 or _holds(tokens, phrase)):
+                    found.add(name)
+        return frozenset(found)
+
+
+def _holds(tokens: list[str], phrase: tuple[str, ...]) -> bool:
+    size = len(phrase)
+    return any(tuple(tokens[i : i + size]) == phrase for i in range(len(tokens) - size + 1))
+
+
+INTENTS = Cues(_EN["intents"])
 INTENT_NEEDS: dict[str, frozenset[str]] = {
     intent: frozenset(words) for intent, words in _EN.get("intent_needs", {}).items()
 }
-KIND_CUES: dict[str, list[tuple[str, ...]]] = {
-    kind: [tuple(cue) for cue in cues] for kind, cues in _EN["kind_cues"].items()
-}
-
-
-def cued(tokens: list[str], cues: dict[str, list[tuple[str, ...]]]) -> frozenset[str]:
-    """Return the names whose cue phrases occur, as whole words, in the tokens."""
-    present = set(tokens)
-    found = set()
-    for name, phrases in cues.items():
-        for phrase in phrases:
-            if phrase[0] not in present:
-                continue
-            size = len(phrase)
-            if size == 1 or any(
-                tuple(tokens[i : i + size]) == phrase for i in range(len(tokens) - size + 1)
-            ):
-                found.add(name)
-                break
-    return frozenset(found)
+KIND_CUES = Cues(_EN["kind_cues"])
 
 
 _PHRASE_RULES = [
@@ -138,6 +148,8 @@ WORD_CACHE_ENTRIES = 16384
 # they are all kept until the work is done (memory in proportion to the base, not to what
 # users type), then forgotten.
 _building: dict[tuple[int, str], tuple[str, ...]] | None = None
+# Each distinct way of splitting text (a show's phrases), numbered: the key of `_building`.
+_SPLITTINGS: dict[tuple[object, ...], int] = {}
 
 
 @contextmanager
@@ -202,13 +214,17 @@ class Lexicon:
             for word, concept in self.concept_of.items()
             if concept in QUESTION_WORDS or concept == SHOW_CONCEPT
         }
+        # Lexicons with the same phrases split every text alike: while a base is built, what
+        # validating it split (with a lexicon of its own) serves indexing it.
+        splitting = (self._phrase_pattern and self._phrase_pattern.pattern, *self._phrases.items())
+        self._splitting = _SPLITTINGS.setdefault(splitting, len(_SPLITTINGS))
         self._cached_words = lru_cache(maxsize=TEXT_CACHE_ENTRIES)(self._tokenise)
         self.terms_of_word = lru_cache(maxsize=WORD_CACHE_ENTRIES)(self._terms_of_word)
 
     def words(self, text: str) -> list[str]:
         """Split normalised text into word tokens (Latin letters, digits, Hangul)."""
         if _building is not None:
-            key = (id(self), text)
+            key = (self._splitting, text)
             found = _building.get(key)
             if found is None:
                 found = _building[key] = self._tokenise(text)
