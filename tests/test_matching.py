@@ -396,3 +396,14 @@ def test_two_names_and_nothing_else_ask_what_they_are_to_each_other(engine) -> N
     answer = engine.answer("onjo and cheongsan, what's the deal with them", FINISHED)
     assert answer.facts and {"on-jo", "cheong-san"} <= set(answer.facts[0].about)
     assert {"relationship", "romance"} & set(answer.facts[0].topics)
+
+
+def test_a_profile_that_holds_what_is_asked_answers_it_first() -> None:
+    st = Library.load(DATA_DIR).get("stranger-things")
+    answer = st.answer("how old is will", Progress(1, 8))
+    assert answer.facts[0].id == "will-age"  # not his latest state before it
+
+
+def test_what_someone_looks_like_is_not_whom_they_like(engine) -> None:
+    answer = engine.answer("what does namra look like", FINISHED)
+    assert not any("romance" in f.topics for f in answer.facts)

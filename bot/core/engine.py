@@ -197,27 +197,33 @@ class ShowView:
                 # Beside the one event asked about, other states of the same people are padding.
                 states = {f.id for e in query.entities for f in self._fates.get(e, [])}
                 chosen = [chosen[0], *(f for f in chosen[1:] if f.id not in states)]
+        # The words a question asks with, beyond names and question words.
+        wanted = {t for t in content_terms(query) if is_word(t) or is_concept(t)}
         if (
             query.entities
             and chosen
             and all(is_profile(fact) for fact in chosen)
             and WHO not in query.terms
-            and content_terms(query)
+            and wanted
+            and not wanted & self._terms_of(chosen)
         ):
             # "Does Nam-ra stay with the group?" asks more than who she is, and nothing says
-            # it better than where she stands as of the viewer's episode: that first.
+            # it better than where she stands as of the viewer's episode: that first. ("How
+            # old is Will?" is answered by a profile that tells his age.)
             chosen = [*self._latest_states(query.entities, []), *chosen][: policy.max_facts]
         if query.entities and WHO in query.terms and not content_terms(query):
             # "Who is Jane?" asks who she is, before any scene a paraphrase names her in.
             who = [f for f in chosen if is_profile(f) and query.entities & {*f.subjects}]
             chosen = who or chosen
         chosen = self._distinct(chosen)
-        wanted = {t for t in content_terms(query) if is_word(t) or is_concept(t)}
-        if chosen and wanted and WHO not in query.terms and all(is_profile(f) for f in chosen):
-            # "Does Hopper have kids?" before an episode tells it: who he is answers nothing.
-            told = set().union(*(self.index.terms_of(f) for f in chosen))
-            if not wanted & told:
-                chosen = []
+        if (
+            chosen
+            and wanted
+            and WHO not in query.terms
+            and all(is_profile(f) for f in chosen)
+            and not wanted & self._terms_of(chosen)
+        ):
+            chosen = []  # "Does Hopper have kids?" before it is told: who he is answers nothing
         if not chosen:
             return result(Status.UNKNOWN, suggestions=self._suggestions(ranked))
         # "When does X die?" wants the event itself, dated; so does a state last told episodes
@@ -225,6 +231,10 @@ class ShowView:
         # then is not where they stand now.
         stale = policy.fate_topic in chosen[0].topics and chosen[0].episode < progress
         return result(Status.ANSWERED, facts=tuple(chosen), dated=query.asks_when or stale)
+
+    def _terms_of(self, facts: list[Fact]) -> set[str]:
+        """Return every term the facts are indexed under."""
+        return set().union(*(self.index.terms_of(fact) for fact in facts))
 
     def _pronoun_owners(self, question: str) -> str:
         """Read "Ha-ri and her brother" as "Ha-ri and Ha-ri's brother"."""
