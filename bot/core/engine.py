@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
+from dataclasses import replace
 from functools import lru_cache
 from itertools import chain
 from operator import attrgetter
@@ -291,7 +292,8 @@ class ShowView:
         """
         tokens = self.lexicon.words(asked)
         possessors = {w[-1] for m in _POSSESSOR.findall(question) if (w := self.lexicon.words(m))}
-        mentions = [m for m in self.names.find(tokens) if m.entity in self.characters]
+        # Exact names only: the question's own analysis has spent its typo budget already.
+        mentions = [m for m in self.names.find(tokens, fuzzy=False) if m.entity in self.characters]
         owners = {m.end - 1: m.entity for m in mentions if tokens[m.end - 1] in possessors}
         if query.entities - set(owners.values()):
             return query  # someone is named besides whose friend or child is asked after
@@ -302,8 +304,9 @@ class ShowView:
         owned = {entity_term(e) for e in owners.values()}
         # What qualifies the person ("funny", "childhood"), apart from the noun and the owner:
         # "the first person infected" or "Hopper's daughter" qualify no one a role tells.
+        # Exact words only: the question's own analysis has spent its typo budget.
         qualifying = [t for t in description if t not in PERSON_NOUNS | RELATION_WORDS.keys()]
-        qualifiers = set(self._analyse(" ".join(qualifying), progress).terms) - owned
+        qualifiers = set(self.index.analyse(" ".join(qualifying), fuzzy=False).terms) - owned
         if not qualifiers:
             return query
         roles = {id_: terms for id_, terms in self._roles().items() if id_ not in owners.values()}
@@ -314,10 +317,14 @@ class ShowView:
         )
         if person is None or owned - roles[person]:
             return query
-        resolved = self._analyse(" ".join(rest), progress)
-        resolved.entities = resolved.entities | {person}
-        resolved.terms[entity_term(person)] = 1.0
-        return resolved
+        # The question as asked, with the person in place of the description.
+        kept = set(self.index.analyse(" ".join(rest), fuzzy=False).terms)
+        described = set(self.index.analyse(" ".join(description), fuzzy=False).terms) - kept
+        terms = {t: w for t, w in query.terms.items() if t not in described}
+        terms[entity_term(person)] = 1.0
+        return replace(
+            query, terms=terms, entities=query.entities - set(owners.values()) | {person}
+        )
 
     def _roles(self) -> dict[str, frozenset[str]]:
         """Return, for each character of this view, the terms of their role, names and profiles."""
