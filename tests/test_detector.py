@@ -215,6 +215,39 @@ def test_a_question_that_embeds_a_statement_reveals_it(
 
 
 @pytest.mark.parametrize(
+    ("text", "episode"),
+    [
+        # Words said before a question do not stop it asserting.
+        ("wait is it true Wu-jin dies?", Progress(1, 12)),
+        ("ok so is it true that Wu-jin dies?", Progress(1, 12)),
+        # A clause after "when" or "how", with no question mark, is said to have happened.
+        ("when Nam-ra threw Gwi-nam off the roof i screamed", Progress(1, 9)),
+        ("how cheong-san saved on-jo in the cafeteria >>>", Progress(1, 2)),
+    ],
+)
+def test_an_opener_or_a_when_clause_still_states(
+    library: Library, text: str, episode: Progress
+) -> None:
+    assert detect(library.default, text).latest == episode
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "wait did nam-ra die?",
+        "ok so does wu-jin die",
+        "when does season 2 come out",
+        "when will nam-ra come back",
+        "how long does cheong-san last",
+    ],
+)
+def test_an_opener_or_a_question_word_before_a_question_still_asks(
+    library: Library, text: str
+) -> None:
+    assert detect(library.default, text).latest is None
+
+
+@pytest.mark.parametrize(
     "text",
     [
         "did Nam-ra kill Wu-jin?",  # a yes/no question asks

@@ -184,6 +184,7 @@ _PRESUPPOSING = frozenset(_LANG["presupposing"])
 _PRESUPPOSING_VERBS = frozenset(_LANG["presupposing_verbs"])
 _OPEN_QUESTIONS = frozenset(_LANG["open_questions"])
 _GUESSES = [tuple(map(str, words)) for words in _LANG["guesses"]]
+_OPENERS = frozenset(_LANG["openers"])
 _KOREAN: dict[str, Any] = _LANG["korean"]
 _KOREAN_PREFIXES = sorted(_KOREAN["prefixes"].items(), key=lambda item: -len(item[0]))
 _STATEMENT_END = re.compile(
@@ -436,9 +437,7 @@ class SpoilerDetector:
         if _WISHES.intersection(tokens):
             return True
         starts_like_one = bool(tokens) and tokens[0] in _QUESTION_START
-        if sentence.endswith("?") and not (
-            sentence.endswith(("??", "?!", "!?")) and not starts_like_one
-        ):
+        if _asked(sentence) and not (_exclaimed(sentence) and not starts_like_one):
             return True  # "the army just leaves them there??" exclaims
         if not starts_like_one:
             return False
@@ -526,6 +525,7 @@ class SpoilerDetector:
         """
         if _starts(tokens, _GUESSES):
             return None
+        tokens = _opened(tokens)  # "wait, is it true ...": "wait" changes nothing
         for lead in _LEAD_INS:
             if tuple(tokens[: len(lead)]) == lead:
                 return tokens[len(lead) :]
@@ -539,6 +539,15 @@ class SpoilerDetector:
             return tokens[2:]
         if tokens and tokens[0] in _PRESUPPOSING and tokens[1:2] and tokens[1] in _OPEN_QUESTIONS:
             return None
+        if (
+            len(tokens) > 2
+            and tokens[0] in _PRESUPPOSING
+            and tokens[1] not in _QUESTION_START
+            and (not _asked(sentence) or _exclaimed(sentence))
+        ):
+            # "when X stabbed Y i screamed", "how X saved Y >>>": no question, the clause
+            # after "when" or "how" is said to have happened.
+            return tokens[1:]
         if self._asks(sentence, tokens):
             return None
         return tokens
@@ -916,6 +925,23 @@ def _romanised(word: str) -> str:
         letters.append(("" if initial == "-" else initial) + _MEDIALS[code % 588 // 28])
         letters.append(_FINALS[code % 28])
     return "".join(letters)
+
+
+def _asked(sentence: str) -> bool:
+    return sentence.endswith("?")
+
+
+def _exclaimed(sentence: str) -> bool:
+    """Whether a sentence's question mark exclaims rather than asks ("X did that??")."""
+    return sentence.endswith(("??", "?!", "!?"))
+
+
+def _opened(tokens: list[str]) -> list[str]:
+    """Return a sentence's words after the openers said before it ("ok so wait, ...")."""
+    start = 0
+    while start < len(tokens) - 1 and tokens[start] in _OPENERS:
+        start += 1
+    return tokens[start:] if start else tokens
 
 
 def _phrased(match: re.Match[str]) -> str:
