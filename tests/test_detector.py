@@ -247,6 +247,13 @@ def test_an_opener_or_a_question_word_before_a_question_still_asks(
     assert detect(library.default, text).latest is None
 
 
+def test_a_name_said_as_a_verb_names_nobody(library: Library) -> None:
+    engine = library.shows["stranger-things"]
+    # "will" the verb, not Will: nothing is said of him being found.
+    assert detect(engine, "trailer says his mom will do anything to find him").latest is None
+    assert detect(engine, "his mom finds will in the upside down").latest == Progress(1, 8)
+
+
 @pytest.mark.parametrize(
     "text",
     [

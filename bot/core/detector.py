@@ -194,6 +194,9 @@ _STATEMENT_END = re.compile(
 )
 _NAME_SUFFIX: str = _KOREAN["name_suffix"]
 _FAN_WORDS = frozenset(_LANG["fan_words"])
+_MODALS = _LANG["modals"]
+_MODAL_BEFORE = frozenset(_LANG["modal_before"])
+_MODAL_AFTER = frozenset(_LANG["modal_after"])
 _LATEST = frozenset(_LANG["latest_words"])
 _RELATIONS = frozenset(map(str, _LANG["relation_words"]))
 _SLANG = re.compile("|".join(f"(?:{pattern})" for pattern in _LANG["slang"]))
@@ -362,6 +365,8 @@ class SpoilerDetector:
                     roles.setdefault(term, set()).add(character.id)
         self._described = {t: next(iter(ids)) for t, ids in roles.items() if len(ids) == 1}
         self._korean: dict[str, str] = {}
+        # Verbs that are also someone's name ("will"): said as a verb, they name nobody.
+        self._modal_names = frozenset(m for m in _MODALS if self._is_name(m))
         english_words()  # the word list typo correction reads: loaded now, not at a message
 
     def _fact_terms(self, fact: Fact) -> _FactTerms:
@@ -455,12 +460,26 @@ class SpoilerDetector:
         # Unchanged, the sentence is split once: the index reads it again from the cache.
         tokens = self.view.lexicon.words(sentence if text == lower else text)
         read: list[str] = []
-        for token in tokens:
+        for position, token in enumerate(tokens):
             if token in _FAN_WORDS:
+                continue
+            if token in self._modal_names and self._is_modal(tokens, position):
+                read.append(_MODALS[token])  # "his mom will do anything" names nobody
                 continue
             word = self._hangul(token) if is_hangul(token) else _SYNONYMS.get(token, token)
             read.extend(word.split())
         return read, text == lower and read == tokens
+
+    def _is_modal(self, tokens: list[str], position: int) -> bool:
+        """Whether a name that is also a verb ("will") is said as the verb here.
+
+        It is after a pronoun ("they will find him") or before a verb's plain form or an
+        adverb ("his mom will do anything", "she will never"); a name is before a verb's
+        inflected form ("Will is found", "Will dies") and after the verb acting on it.
+        """
+        before = tokens[position - 1] if position else ""
+        after = tokens[position + 1] if position + 1 < len(tokens) else ""
+        return before in _MODAL_BEFORE or after in _MODAL_AFTER
 
     def _pauses(self, sentence: str, tokens: list[str]) -> frozenset[int]:
         """Return the positions of the words that follow a comma ("X scratched, Y ...")."""
