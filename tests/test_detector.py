@@ -316,6 +316,26 @@ def test_the_blind_sets_stay_where_they_were_read(library: Library, name: str) -
     assert len(flagged) / len(harmless) <= max_false_alarms, flagged
 
 
+@pytest.mark.parametrize(
+    ("slug", "text"),
+    [
+        # Who the people of the first episode are is the premise.
+        ("all-of-us-are-dead", "Su-hyeok used to be a delinquent"),
+        ("stranger-things", "Hopper lives alone in a trailer"),
+        # Who plays them is no part of the story, whatever else the actor did.
+        ("stranger-things", "Winona Ryder is incredible in this"),
+        ("stranger-things", "David Harbour is so good as Hopper"),
+    ],
+)
+def test_the_premise_and_the_cast_reveal_nothing(library: Library, slug: str, text: str) -> None:
+    assert detect(library.shows[slug], text).latest is None
+
+
+def test_an_event_of_the_first_episode_is_still_told(library: Library) -> None:
+    found = detect(library.default, "a caged animal in the lab bites Hyeon-ju")
+    assert found.latest == Progress(1, 1)
+
+
 def test_a_name_through_a_relation_said_as_another_name_tells_who_they_are(
     library: Library,
 ) -> None:

@@ -49,6 +49,7 @@ from typing import Any
 
 import yaml
 
+from bot.core.derived import is_profile
 from bot.core.engine import ShowEngine, ShowView
 from bot.core.index import Query
 from bot.core.library import Library
@@ -216,6 +217,7 @@ _AGENT = re.compile(r"(?:er|or|ist|ent|ant|ian)$")
 # "Ms. Park" is one name, not the end of a sentence.
 _ABBREVIATION = re.compile(r"\b(mr|mrs|ms|dr|st|jr|sr|prof)\.", re.I)
 _SENTENCE = re.compile(r"[^.!?\n;]+[.!?\n;]*")
+_CAPITALISED = re.compile(r"\b[A-Z][a-z]+\b")
 _EPISODE_TERM = re.compile(r"^~s\d+e\d+$")
 # A later fact that tells at most this share more of a statement than an earlier one repeats it.
 _SAME_TELLING = 0.1
@@ -318,6 +320,25 @@ class SpoilerDetector:
         total = max(1, len(facts))
         self._idf = {t: math.log(1 + total / n) for t, n in frequency.items()}
         self._unknown_idf = math.log(1 + total)
+        # Who the people of the first episode are, and who plays them, is the premise: a fan
+        # listing "the main four" or praising an actor reveals nothing. (Their words still
+        # weigh what other facts share.)
+        premise = [terms for terms in self._facts if _premise(terms.fact)]
+        self._facts = [terms for terms in self._facts if not _premise(terms.fact)]
+        # The cast's names ("Winona Ryder"): the names the premise's making-of facts spell
+        # with a capital that no fact of the story uses say nothing of the story, like "omg".
+        story = frozenset().union(
+            *(terms.terms for terms in self._facts if terms.fact.kind != "making")
+        )
+        cast = {
+            term
+            for terms in premise
+            if terms.fact.kind == "making"
+            for word in _CAPITALISED.findall(terms.fact.answer)
+            if not self._is_name(word.lower())  # the characters they play
+            for term in terms_of(word.lower())
+        }
+        self._unsaid = self._opinions | {t for t in cast - story if is_word(t)}
         self._by_id = {terms.fact.id: terms for terms in self._facts}
         # Each paraphrase with the people it names and its weight, worked out once.
         self._paraphrase_info = {
@@ -637,7 +658,7 @@ class SpoilerDetector:
         sentence: str = "",
     ) -> list[Finding]:
         """Return the confident findings of one statement, each the earliest that tells it."""
-        terms = (_content(raw_terms) - self._opinions) | {entity_term(e) for e in entities}
+        terms = (_content(raw_terms) - self._unsaid) | {entity_term(e) for e in entities}
         words = {t for t in terms if not is_entity(t)}
         plain = {t for t in words if not is_concept(t)}
         found: list[tuple[Finding, frozenset[str]]] = self._reveals(tokens)
@@ -944,6 +965,11 @@ def _romanised(word: str) -> str:
         letters.append(("" if initial == "-" else initial) + _MEDIALS[code % 588 // 28])
         letters.append(_FINALS[code % 28])
     return "".join(letters)
+
+
+def _premise(fact: Fact) -> bool:
+    """Whether a fact only says who someone of the first episode is, or who plays them."""
+    return fact.episode <= _FIRST and (is_profile(fact) or fact.kind == "making")
 
 
 def _asked(sentence: str) -> bool:
