@@ -336,6 +336,12 @@ def test_an_event_of_the_first_episode_is_still_told(library: Library) -> None:
     assert found.latest == Progress(1, 1)
 
 
+def test_a_question_after_a_fate_is_not_told_without_one(library: Library) -> None:
+    # "how many main characters die" asks a fate; naming the main characters tells none.
+    text = "Cheong-san, On-jo, Su-hyeok and Nam-ra are the main characters"
+    assert detect(library.default, text).latest is None
+
+
 def test_a_name_through_a_relation_said_as_another_name_tells_who_they_are(
     library: Library,
 ) -> None:

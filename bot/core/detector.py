@@ -939,9 +939,12 @@ class SpoilerDetector:
     ) -> tuple[float, frozenset[str]]:
         """Return the best share of a paraphrase's weight the statement covers, and its terms."""
         best, matched = 0.0, frozenset[str]()
+        fated = not _FATE_TERMS.isdisjoint(terms)
         for paraphrase, people, size in self._paraphrase_info[fact.fact.id]:
             if not people <= terms:
                 continue  # every person the question is about must be named
+            if not fated and not _FATE_TERMS.isdisjoint(paraphrase):
+                continue  # "they are the main characters" tells not "which main characters die"
             shared = paraphrase & terms
             if not shared - people - _FATE_TERMS:
                 continue  # "does Will die" is answered either way: the fate rule decides
