@@ -331,6 +331,12 @@ def test_the_premise_and_the_cast_reveal_nothing(library: Library, slug: str, te
     assert detect(library.shows[slug], text).latest is None
 
 
+def test_where_the_fan_is_in_the_show_tells_nothing(library: Library) -> None:
+    # "started" is also a word of how the outbreak began: here it is the fan's progress.
+    engine = library.shows["stranger-things"]
+    assert detect(engine, "just started episode 1, the bike scene is so 80s").latest is None
+
+
 def test_an_event_of_the_first_episode_is_still_told(library: Library) -> None:
     found = detect(library.default, "a caged animal in the lab bites Hyeon-ju")
     assert found.latest == Progress(1, 1)
