@@ -337,6 +337,15 @@ def test_where_the_fan_is_in_the_show_tells_nothing(library: Library) -> None:
     assert detect(engine, "just started episode 1, the bike scene is so 80s").latest is None
 
 
+def test_a_profile_says_who_someone_is_when_first_seen(library: Library) -> None:
+    # Eleven's profile is of the first episode; that she is Terry's daughter is of the sixth.
+    engine = library.shows["stranger-things"]
+    assert detect(engine, "the girl with 011 on her arm is terry's daughter").latest == Progress(
+        1, 6
+    )
+    assert detect(engine, "Eleven turns out to be Terry Ives's daughter").latest == Progress(1, 6)
+
+
 def test_an_event_of_the_first_episode_is_still_told(library: Library) -> None:
     found = detect(library.default, "a caged animal in the lab bites Hyeon-ju")
     assert found.latest == Progress(1, 1)

@@ -49,13 +49,13 @@ from typing import Any
 
 import yaml
 
-from bot.core.derived import is_profile
+from bot.core.derived import is_profile, profile_fact_id
 from bot.core.engine import ShowEngine, ShowView
 from bot.core.index import Query
 from bot.core.library import Library
 from bot.core.names import NameMatcher, english_words
 from bot.core.progress import Progress
-from bot.core.schema import Fact
+from bot.core.schema import Character, Fact
 from bot.core.terms import (
     FATE,
     KILL,
@@ -310,7 +310,9 @@ class SpoilerDetector:
         self._states = self.view.lexicon.states
         terms_of = self.view.lexicon.terms_of_word
         self._opinions = frozenset(t for word in _OPINION for t in terms_of(word))
-        facts = [f for f in self.view.facts if f.episode.started]  # S0E0 spoils nothing
+        raw = engine._characters  # the show file's own characters, reveals and all
+        # S0E0 spoils nothing; a profile says who someone is when first seen, before any reveal.
+        facts = [_first_seen(f, raw) for f in self.view.facts if f.episode.started]
         self._facts: list[_FactTerms] = []
         frequency: Counter[str] = Counter()
         for fact in facts:
@@ -320,11 +322,6 @@ class SpoilerDetector:
         total = max(1, len(facts))
         self._idf = {t: math.log(1 + total / n) for t, n in frequency.items()}
         self._unknown_idf = math.log(1 + total)
-        # Who the people of the first episode are, and who plays them, is the premise: a fan
-        # listing "the main four" or praising an actor reveals nothing. (Their words still
-        # weigh what other facts share.)
-        premise = [terms for terms in self._facts if _premise(terms.fact)]
-        self._facts = [terms for terms in self._facts if not _premise(terms.fact)]
         # The cast's names ("Winona Ryder"): the names the premise's making-of facts spell
         # with a capital that no fact of the story uses say nothing of the story, like "omg".
         story = frozenset().union(
@@ -332,8 +329,8 @@ class SpoilerDetector:
         )
         cast = {
             term
-            for terms in premise
-            if terms.fact.kind == "making"
+            for terms in self._facts
+            if terms.fact.kind == "making" and _premise(terms.fact)
             for word in _CAPITALISED.findall(terms.fact.answer)
             if not self._is_name(word.lower())  # the characters they play
             for term in terms_of(word.lower())
@@ -358,7 +355,6 @@ class SpoilerDetector:
             for f in facts
             if len(f.about) == 1 and {"who", "character"} <= set(f.topics) and f.questions
         }
-        raw = engine._characters  # the show file's own characters, reveals and all
         for character in raw.values():
             for number, reveal in enumerate(character.reveals):
                 for name in filter(None, [reveal.name, *reveal.aliases]):
@@ -743,7 +739,14 @@ class SpoilerDetector:
     def _earliest(self, found: list[tuple[Finding, frozenset[str]]]) -> list[Finding]:
         """Return the confident findings, each the earliest that tells what it matched."""
         confident = [(f, told) for f, told in found if f.confidence >= THRESHOLD]
-        return [f for f, told in confident if not self._told_earlier(f, told, confident)]
+        # Who the people of the first episode are, and who plays them, is the premise: a fan
+        # listing "the main four" or praising an actor reveals nothing, nor does a later fact
+        # that only repeats it.
+        return [
+            f
+            for f, told in confident
+            if not _premise(f.fact) and not self._told_earlier(f, told, confident)
+        ]
 
     def _described_otherwise(
         self, tokens: list[str], entities: frozenset[str], sentence: str
@@ -968,6 +971,18 @@ def _romanised(word: str) -> str:
         letters.append(("" if initial == "-" else initial) + _MEDIALS[code % 588 // 28])
         letters.append(_FINALS[code % 28])
     return "".join(letters)
+
+
+def _first_seen(fact: Fact, characters: dict[str, Character]) -> Fact:
+    """Return a fact, a character's profile as of when they are first seen.
+
+    The full base's profile carries what later episodes reveal ("she is Jane") under the
+    episode they are first seen in.
+    """
+    character = characters.get(fact.about[0]) if len(fact.about) == 1 else None
+    if character is None or not character.reveals or fact.id != profile_fact_id(character.id):
+        return fact
+    return fact.model_copy(update={"answer": f"{character.name}: {character.role}"})
 
 
 def _premise(fact: Fact) -> bool:
