@@ -351,6 +351,22 @@ def test_an_event_of_the_first_episode_is_still_told(library: Library) -> None:
     assert found.latest == Progress(1, 1)
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Mike, Lucas and Dustin are the best friend group on tv",  # names listed, then "are"
+        "Mike and Dustin are best friends",
+    ],
+)
+def test_saying_what_people_are_to_each_other_tells_no_event(library: Library, text: str) -> None:
+    assert detect(library.shows["stranger-things"], text).latest is None
+
+
+def test_what_people_do_together_is_still_told(library: Library) -> None:
+    engine = library.shows["stranger-things"]
+    assert detect(engine, "Mike and Lucas make up at the junkyard").latest == Progress(1, 7)
+
+
 def test_a_question_after_a_fate_is_not_told_without_one(library: Library) -> None:
     # "how many main characters die" asks a fate; naming the main characters tells none.
     text = "Cheong-san, On-jo, Su-hyeok and Nam-ra are the main characters"

@@ -163,6 +163,7 @@ _NEARLY = frozenset("almost nearly".split())
 _KILLING = frozenset(stem(w) for w in "kill kills killed killing murder murders murdered".split())
 _PASSIVE = frozenset("is are was were be been being get gets got getting".split())
 _COPULAS = frozenset("is are was were".split())
+_LISTING = frozenset("and & n or".split())
 
 
 def _language() -> dict[str, Any]:
@@ -202,6 +203,7 @@ _LATEST = frozenset(_LANG["latest_words"])
 _RELATIONS = frozenset(map(str, _LANG["relation_words"]))
 _SLANG = re.compile("|".join(f"(?:{pattern})" for pattern in _LANG["slang"]))
 _LIGHT = frozenset(stem(word) for word in _LANG["light_words"])
+_TIES = frozenset(_LANG["tie_words"])
 # Emoji, arrows and " = " end a statement as a full stop does ("X saves Y 🥹 my boy ...").
 _SYMBOLS = re.compile(r"[\u2190-\u2bff\U0001f000-\U0001faff]+|\s=+\s")
 # "... and then the door is locked": a new clause, whoever it is about.
@@ -697,7 +699,15 @@ class SpoilerDetector:
             for group in groups
             if group[0] in self._idf or not is_hangul(group[0])
         )
-        statement = (unlight, bool(_COPULAS.intersection(tokens[:4])))
+        # Saying what people are to each other ("the best friend group") tells no event.
+        ties = frozenset(
+            group
+            for token in _TIES.intersection(tokens)
+            if (group := tuple(t for t in self.view.lexicon.terms_of_word(token) if t in words))
+        )
+        describes = self._describes(tokens)
+        statement = (unlight, describes, ties)
+        tied = frozenset().union(*ties) if describes else frozenset()
         if not entities and len(plain) < 2:
             # Naming nobody, every rule left wants two words in common with a fact.
             return self._earliest(found)
@@ -718,7 +728,7 @@ class SpoilerDetector:
             shared = frozenset(terms & fact.answer)
             kept = sum(weight[t] for t in plain & fact.terms)
             if kept >= MIN_KEPT_WEIGHT and (not said or kept / said >= MIN_STATEMENT_KEPT):
-                coverage, matched = self._paraphrase_coverage(fact, terms, weight)
+                coverage, matched = self._paraphrase_coverage(fact, terms, weight, tied)
                 if coverage >= THRESHOLD:
                     found.append((Finding(fact.fact, coverage, "paraphrase"), matched | shared))
             shared_words = (shared & plain) - _LIGHT
@@ -741,7 +751,7 @@ class SpoilerDetector:
         confident = [(f, told) for f, told in found if f.confidence >= THRESHOLD]
         # Who the people of the first episode are, and who plays them, is the premise: a fan
         # listing "the main four" or praising an actor reveals nothing, nor does a later fact
-        # that only repeats it.
+        # that only repeats it ("Mike and Dustin are best friends").
         return [
             f
             for f, told in confident
@@ -780,6 +790,20 @@ class SpoilerDetector:
                 else:
                     described.add(m.entity)
         return frozenset(entities - described) if described else frozenset()
+
+    def _describes(self, tokens: list[str]) -> bool:
+        """Whether a statement says what someone is: a copula after its subject.
+
+        The subject is a few words ("the poor girl is") or the names it lists ("Mike, Lucas,
+        Dustin and Will are ...").
+        """
+        if not _COPULAS.isdisjoint(tokens[:4]):
+            return True
+        ends = {m.start: m.end for m in self.view.names.find(tokens[:16], fuzzy=False)}
+        position = 0
+        while position in ends or (position < len(tokens) and tokens[position] in _LISTING):
+            position = ends.get(position, position + 1)
+        return position > 0 and tokens[position : position + 1] in (["are"], ["were"])
 
     def _is_state(self, token: str) -> bool:
         return not self._states.isdisjoint(self.view.lexicon.terms_of_word(token))
@@ -850,7 +874,7 @@ class SpoilerDetector:
         entities: frozenset[str],
         groups: list[tuple[str, ...]],
         weights: dict[str, float],
-        statement: tuple[float, bool],
+        statement: tuple[float, bool, frozenset[tuple[str, ...]]],
     ) -> tuple[Finding, frozenset[str]] | None:
         """Return a finding when the statement tells the fact's event about its people.
 
@@ -862,21 +886,24 @@ class SpoilerDetector:
         people = {e for e in entities if e in self.view.index.entities_of(fact.fact)}
         if entities and not people:
             return None
-        said, describes = statement
+        said, describes, ties = statement
         event: set[str] = set()
-        weight, words = 0.0, 0
+        weight, words, answered = 0.0, 0, 0
         for group in groups:
             shared = [t for t in group if t in fact.terms]
             if shared:
                 event.update(shared)
                 weight += max(weights[t] for t in shared)
                 words += 1
+                answered += group not in ties and any(t in fact.answer for t in shared)
         if weight < MIN_EVENT_WEIGHT or precision < MIN_EVENT_PRECISION:
             return None
         # Naming nobody, it must say most of what it says in the fact's words, and two of
         # them: "people keep posting" is no event of the base. "X is a good friend"
-        # describes X: one word in common is no event either.
-        if (not people or describes) and words < 2:
+        # describes X: one word in common is no event either, nor two of the questions only
+        # ("X, Y, Z and W are the friend group" is not "are X and Y friends again"), nor
+        # words that say what they are to each other ("best friends").
+        if (not people and words < 2) or (describes and answered < 2):
             return None
         if not people and (weight < MIN_UNNAMED_SHARE * said or weight < MIN_UNNAMED_WEIGHT):
             return None
@@ -938,9 +965,17 @@ class SpoilerDetector:
         return False
 
     def _paraphrase_coverage(
-        self, fact: _FactTerms, terms: set[str], weights: dict[str, float]
+        self,
+        fact: _FactTerms,
+        terms: set[str],
+        weights: dict[str, float],
+        tied: frozenset[str] = frozenset(),
     ) -> tuple[float, frozenset[str]]:
-        """Return the best share of a paraphrase's weight the statement covers, and its terms."""
+        """Return the best share of a paraphrase's weight the statement covers, and its terms.
+
+        A question covered only in its people, fate words, or the ties a statement that
+        describes them gives ("X and Y are best friends"), is not told.
+        """
         best, matched = 0.0, frozenset[str]()
         fated = not _FATE_TERMS.isdisjoint(terms)
         for paraphrase, people, size in self._paraphrase_info[fact.fact.id]:
@@ -949,7 +984,7 @@ class SpoilerDetector:
             if not fated and not _FATE_TERMS.isdisjoint(paraphrase):
                 continue  # "they are the main characters" tells not "which main characters die"
             shared = paraphrase & terms
-            if not shared - people - _FATE_TERMS:
+            if not shared - people - _FATE_TERMS - tied:
                 continue  # "does Will die" is answered either way: the fate rule decides
             if sum(not is_concept(t) for t in shared) < MIN_SHARED_PARAPHRASE_TERMS:
                 continue  # one word and its concept ("finale") is chance
