@@ -381,6 +381,19 @@ def test_a_name_through_a_relation_said_as_another_name_tells_who_they_are(
     assert detect(engine, "Joyce is Will's mom").latest is None  # the premise
 
 
+@pytest.mark.parametrize(
+    "text", ["the woman who never talks is eleven's mom", "eleven's mom is the lady with the tv"]
+)
+def test_a_name_through_a_relation_said_to_be_someone_described_tells_who_they_are(
+    library: Library, text: str
+) -> None:
+    assert detect(library.shows["stranger-things"], text).latest == Progress(1, 6)
+
+
+def test_a_name_through_a_relation_said_of_a_feeling_tells_nothing(library: Library) -> None:
+    assert detect(library.shows["stranger-things"], "eleven's mom is sad").latest is None
+
+
 def test_findings_come_in_one_order_whatever_the_hash_seed() -> None:
     # Sets of terms iterate in a per-process order, so sums over them can differ in their last
     # bits; "Safe for me?" and `check --json` must still list the same findings the same way.

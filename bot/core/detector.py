@@ -922,11 +922,16 @@ class SpoilerDetector:
             return []
         keys: dict[str, set[str]] = {}
         related: set[str] = set()
-        for mention in self.view.names.find(tokens, fuzzy=False):
+        described: set[str] = set()
+        mentions = self.view.names.find(tokens, fuzzy=False)
+        named = {i for m in mentions for i in range(m.start, m.end)}
+        for mention in mentions:
             span = tokens[mention.start : mention.end]
             keys.setdefault(mention.entity, set()).add("".join(span))
             if not _RELATIONS.isdisjoint(span):
                 related.add(mention.entity)
+                if self._identified(tokens, mention.start, mention.end, named):
+                    described.add(mention.entity)
         found = []
         for entity, names in keys.items():
             twists = [self._twists[entity, n] for n in names if (entity, n) in self._twists]
@@ -937,10 +942,25 @@ class SpoilerDetector:
                     found.append((Finding(fact, FATE_CONFIDENCE, "twist"), told))
             profile = self._profiles.get(entity)
             # Who the people of the first episode are is the premise, not a reveal.
-            if entity in related and len(names) > 1 and profile and profile.episode > _FIRST:
+            told_who = len(names) > 1 or entity in described
+            if entity in related and told_who and profile and profile.episode > _FIRST:
                 told = frozenset({entity_term(entity), fact_mark(profile.id)})
                 found.append((Finding(profile, FATE_CONFIDENCE, "twist"), told))
         return found
+
+    @staticmethod
+    def _identified(tokens: list[str], start: int, end: int, named: set[int]) -> bool:
+        """Whether a name through a relation is said to be someone a person noun describes.
+
+        "the lady who stares at the tv is El's mom", "X's dad is the guy from the diner".
+        """
+        if start and tokens[start - 1] in _COPULAS:
+            other = range(start - 1)
+        elif end < len(tokens) and tokens[end] in _COPULAS:
+            other = range(end + 1, len(tokens))
+        else:
+            return False
+        return any(tokens[i] in PERSON_NOUNS and i not in named for i in other)
 
     def _told_earlier(
         self,
