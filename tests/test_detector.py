@@ -247,6 +247,13 @@ def test_an_opener_or_a_question_word_before_a_question_still_asks(
     assert detect(library.default, text).latest is None
 
 
+def test_short_forms_read_as_the_words_they_stand_for(library: Library) -> None:
+    # "bc" is "because", a word the fact uses: unread, it weighed as a word no fact has.
+    engine = library.shows["stranger-things"]
+    found = detect(engine, "compasses were off bc she messed with them")
+    assert found.latest == Progress(1, 5)
+
+
 def test_a_name_said_as_a_verb_names_nobody(library: Library) -> None:
     engine = library.shows["stranger-things"]
     # "will" the verb, not Will: nothing is said of him being found.
