@@ -290,6 +290,11 @@ def test_who_kills_is_not_who_dies(library: Library) -> None:
     assert all("wu-jin" in f.fact.about for f in found.findings)
 
 
+def test_who_infects_someone_is_not_infected(library: Library) -> None:
+    # Na-yeon is bitten and dies in episode 11; infecting "him" is no state of hers.
+    assert detect(library.default, "Na-yeon infects him on purpose").latest != Progress(1, 11)
+
+
 def test_a_plain_survival_is_the_latest(library: Library) -> None:
     engine = library.default
     assert detect(engine, "su-hyeok makes it out alive").latest == last_episode(engine.show)

@@ -763,9 +763,10 @@ class SpoilerDetector:
     ) -> frozenset[str]:
         """Return who a state word said next to another's name does not describe.
 
-        "zombie X going after Y" has X a zombie, not Y; so does "X turns, Y runs".
+        "zombie X going after Y" has X a zombie, not Y; so does "X turns, Y runs"; and
+        "X infects him" is someone else's state, not X's.
         """
-        if len(entities) < 2:
+        if not entities:
             return frozenset()
         mentions = self.view.names.find(tokens, fuzzy=False)
         starts = {m.start: m.entity for m in mentions}
