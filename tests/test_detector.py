@@ -290,6 +290,13 @@ def test_who_kills_is_not_who_dies(library: Library) -> None:
     assert all("wu-jin" in f.fact.about for f in found.findings)
 
 
+def test_two_clauses_about_different_people_are_read_one_by_one(library: Library) -> None:
+    # Read whole, the second clause's words weighed against the first one's fact.
+    found = detect(library.default, "ji-min deserting hyo-ryung and wu-jin coming back for her")
+    assert found.latest == Progress(1, 10) and found.confidence >= 0.6
+    assert detect(library.default, "Nam-ra and Su-hyeok kiss").latest == Progress(1, 7)
+
+
 def test_who_infects_someone_is_not_infected(library: Library) -> None:
     # Na-yeon is bitten and dies in episode 11; infecting "him" is no state of hers.
     assert detect(library.default, "Na-yeon infects him on purpose").latest != Progress(1, 11)

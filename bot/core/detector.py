@@ -39,6 +39,7 @@ Knows nothing of Discord: the bot, the guard and the command line all call `dete
 
 from __future__ import annotations
 
+import itertools
 import math
 import re
 from collections import Counter
@@ -164,6 +165,7 @@ _KILLING = frozenset(stem(w) for w in "kill kills killed killing murder murders 
 _PASSIVE = frozenset("is are was were be been being get gets got getting".split())
 _COPULAS = frozenset("is are was were".split())
 _LISTING = frozenset("and & n or".split())
+_JOINS = frozenset("and but".split())
 
 
 def _language() -> dict[str, Any]:
@@ -595,8 +597,12 @@ class SpoilerDetector:
         best: dict[str, Finding] = {}
         named: Progress | None = None
         statements: list[tuple[list[str] | None, Query, frozenset[str], bool, str]] = []
-        for sentence in sentences(text)[: MAX_STATEMENTS * 2]:
-            tokens, own = self._read(sentence)
+        clauses = (
+            clause
+            for whole in sentences(text)[: MAX_STATEMENTS * 2]
+            for clause in self._clauses(whole, *self._read(whole))
+        )
+        for sentence, tokens, own in clauses:
             stated = self._statement_of(tokens, sentence)
             own = own and (stated is None or len(stated) == len(tokens))
             reading = sentence if own else " ".join(tokens if stated is None else stated)
@@ -643,6 +649,44 @@ class SpoilerDetector:
             reverse=True,
         )
         return Detection(self.engine.slug, tuple(findings), named)
+
+    def _clauses(
+        self, sentence: str, tokens: list[str], own: bool
+    ) -> list[tuple[str, list[str], bool]]:
+        """Return a sentence's clauses: "X ditching Y and Z saving her" says two things.
+
+        A clause ends at "and" or "but" when it names someone and says something of them,
+        and the next starts with a name said with a word of its own ("Z saving"): "X and Y
+        kiss" and "X saves Y and Z from the fire" stay whole.
+        """
+        if _JOINS.isdisjoint(tokens):
+            return [(sentence, tokens, own)]
+        mentions = self.view.names.find(tokens, fuzzy=False)
+        starts = {m.start: m.end for m in mentions}
+        cuts, begin = [], 0
+        for position, token in enumerate(tokens):
+            end = starts.get(position + 1)
+            if token not in _JOINS or end is None or end >= len(tokens):
+                continue
+            # Someone named, then a word that is no function word ("X ditching Y").
+            told = any(
+                begin <= m.start and not STOPWORDS.issuperset(tokens[m.end : position])
+                for m in mentions
+                if m.end < position
+            )
+            after = tokens[end]
+            if told and after not in STOPWORDS and after not in _JOINS and end not in starts:
+                cuts.append(position)
+                begin = position + 1
+        if not cuts:
+            return [(sentence, tokens, own)]
+        bounds = [0, *cuts, len(tokens)]
+        parts = [tokens[a + (a > 0) : b] for a, b in itertools.pairwise(bounds)]
+        ending = sentence[len(sentence.rstrip("?!.")) :]
+        return [
+            (" ".join(part) + (ending if number == len(parts) - 1 else ""), part, False)
+            for number, part in enumerate(parts)
+        ]
 
     def _within_show(self, episode: Progress) -> bool:
         counts = self.engine.show.episode_counts
