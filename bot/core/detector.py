@@ -323,6 +323,7 @@ class SpoilerDetector:
             terms = self._fact_terms(fact)
             self._facts.append(terms)
             frequency.update(terms.answer | frozenset().union(*terms.paraphrases))
+        self._premise = frozenset(f.id for f in facts if _premise(f))
         total = max(1, len(facts))
         self._idf = {t: math.log(1 + total / n) for t, n in frequency.items()}
         self._unknown_idf = math.log(1 + total)
@@ -341,10 +342,16 @@ class SpoilerDetector:
         }
         self._unsaid = self._opinions | {t for t in cast - story if is_word(t)}
         self._by_id = {terms.fact.id: terms for terms in self._facts}
-        # Each paraphrase with the people it names and its weight, worked out once.
+        # Each paraphrase with the people it names, its weight and whether it asks a fate,
+        # worked out once.
         self._paraphrase_info = {
             terms.fact.id: [
-                (p, frozenset(t for t in p if is_entity(t)), sum(map(self._weight, p)))
+                (
+                    p,
+                    frozenset(t for t in p if is_entity(t)),
+                    sum(map(self._weight, p)),
+                    not _FATE_TERMS.isdisjoint(p),
+                )
                 for p in terms.paraphrases
                 if p
             ]
@@ -386,6 +393,12 @@ class SpoilerDetector:
                     roles.setdefault(term, set()).add(character.id)
         self._described = {t: next(iter(ids)) for t, ids in roles.items() if len(ids) == 1}
         self._korean: dict[str, str] = {}
+        self._name_starts = frozenset(
+            words[0]
+            for character in raw.values()
+            for name in character.names
+            if (words := self.view.lexicon.words(name))
+        )
         # Verbs that are also someone's name ("will"): said as a verb, they name nobody.
         self._modal_names = frozenset(m for m in _MODALS if self._is_name(m))
         english_words()  # the word list typo correction reads: loaded now, not at a message
@@ -537,6 +550,10 @@ class SpoilerDetector:
             self._korean[token] = word
         return word
 
+    def _may_start_name(self, token: str) -> bool:
+        """Whether a word may start a name: a first word of one, or a Hangul word."""
+        return token in self._name_starts or is_hangul(token)
+
     def _is_name(self, word: str) -> bool:
         return bool(word) and bool(self.view.names.find([word], fuzzy=False))
 
@@ -659,7 +676,10 @@ class SpoilerDetector:
         and the next starts with a name said with a word of its own ("Z saving"): "X and Y
         kiss" and "X saves Y and Z from the fire" stay whole.
         """
-        if _JOINS.isdisjoint(tokens):
+        if _JOINS.isdisjoint(tokens) or not any(
+            token in _JOINS and self._may_start_name(after)
+            for token, after in itertools.pairwise(tokens)
+        ):
             return [(sentence, tokens, own)]
         mentions = self.view.names.find(tokens, fuzzy=False)
         starts = {m.start: m.end for m in mentions}
@@ -743,6 +763,9 @@ class SpoilerDetector:
             for group in groups
             if group[0] in self._idf or not is_hangul(group[0])
         )
+        if not entities and len(plain) < 2:
+            # Naming nobody, every rule left wants two words in common with a fact.
+            return self._earliest(found)
         # Saying what people are to each other ("the best friend group") tells no event.
         ties = frozenset(
             group
@@ -752,9 +775,6 @@ class SpoilerDetector:
         describes = self._describes(tokens)
         statement = (unlight, describes, ties)
         tied = frozenset().union(*ties) if describes else frozenset()
-        if not entities and len(plain) < 2:
-            # Naming nobody, every rule left wants two words in common with a fact.
-            return self._earliest(found)
         matches = self.view.index.search(query, limit=_CANDIDATES)
         top = matches[0].score if matches else 0.0
         for rank, match in enumerate(matches):
@@ -799,7 +819,7 @@ class SpoilerDetector:
         return [
             f
             for f, told in confident
-            if not _premise(f.fact) and not self._told_earlier(f, told, confident)
+            if f.fact.id not in self._premise and not self._told_earlier(f, told, confident)
         ]
 
     def _described_otherwise(
@@ -844,7 +864,7 @@ class SpoilerDetector:
         """
         if not _COPULAS.isdisjoint(tokens[:4]):
             return True
-        ends = {m.start: m.end for m in self.view.names.find(tokens[:16], fuzzy=False)}
+        ends = {m.start: m.end for m in self.view.names.find(tokens, fuzzy=False)}
         position = 0
         while position in ends or (position < len(tokens) and tokens[position] in _LISTING):
             position = ends.get(position, position + 1)
@@ -940,7 +960,7 @@ class SpoilerDetector:
                 event.update(shared)
                 weight += max(weights[t] for t in shared)
                 words += 1
-                answered += group not in ties and any(t in fact.answer for t in shared)
+                answered += group not in ties and not fact.answer.isdisjoint(shared)
         if weight < MIN_EVENT_WEIGHT or precision < MIN_EVENT_PRECISION:
             return None
         # Naming nobody, it must say most of what it says in the fact's words, and two of
@@ -1043,10 +1063,10 @@ class SpoilerDetector:
         """
         best, matched = 0.0, frozenset[str]()
         fated = not _FATE_TERMS.isdisjoint(terms)
-        for paraphrase, people, size in self._paraphrase_info[fact.fact.id]:
+        for paraphrase, people, size, asks_fate in self._paraphrase_info[fact.fact.id]:
             if not people <= terms:
                 continue  # every person the question is about must be named
-            if not fated and not _FATE_TERMS.isdisjoint(paraphrase):
+            if asks_fate and not fated:
                 continue  # "they are the main characters" tells not "which main characters die"
             shared = paraphrase & terms
             if not shared - people - _FATE_TERMS - tied:
