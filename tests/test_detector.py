@@ -284,6 +284,15 @@ def test_a_name_in_hangul_is_found_by_its_romanised_spelling(library: Library) -
     assert detect(library.default, "경수가 물렸어").latest == Progress(1, 3)  # infected in E3
 
 
+def test_a_name_of_several_words_is_read_before_the_words_in_it(library: Library) -> None:
+    # "bestie" reads as "friend" and "아빠" as "father", but "On-jo's bestie" is I-sak and
+    # "온조 아빠" is On-jo's father.
+    assert detect(library.default, "onjo's bestie turning in the classroom").latest == Progress(
+        1, 2
+    )
+    assert not detect(library.default, "온조 아빠가 희생했어").safe_for(Progress(1, 10))
+
+
 def test_who_kills_is_not_who_dies(library: Library) -> None:
     found = detect(library.default, "Nam-ra kills Wu-jin")
     assert found.latest == Progress(1, 12)

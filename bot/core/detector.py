@@ -199,6 +199,8 @@ _STATEMENT_END = re.compile(
 _NAME_SUFFIX: str = _KOREAN["name_suffix"]
 _FAN_WORDS = frozenset(_LANG["fan_words"])
 _MODALS = _LANG["modals"]
+# Words the detector reads as others, or not at all.
+_REWORDED = _FAN_WORDS | frozenset(_SYNONYMS) | frozenset(_MODALS)
 _MODAL_BEFORE = frozenset(_LANG["modal_before"])
 _MODAL_AFTER = frozenset(_LANG["modal_after"])
 _LATEST = frozenset(_LANG["latest_words"])
@@ -493,8 +495,17 @@ class SpoilerDetector:
         text = _PHRASES.sub(_phrased, _SLANG.sub(" ", lower))
         # Unchanged, the sentence is split once: the index reads it again from the cache.
         tokens = self.view.lexicon.words(sentence if text == lower else text)
+        # A name of more than one word keeps its words ("On-jo's bestie", "온조 아빠가").
+        kept: set[int] = set()
+        if any(t in _REWORDED or is_hangul(t) for t in tokens):
+            for mention in self.view.names.find(tokens, fuzzy=False):
+                if mention.end - mention.start > 1:
+                    kept.update(range(mention.start, mention.end))
         read: list[str] = []
         for position, token in enumerate(tokens):
+            if position in kept:
+                read.append(token)
+                continue
             if token in _FAN_WORDS:
                 continue
             if token in self._modal_names and self._is_modal(tokens, position):
