@@ -254,6 +254,10 @@ def test_short_forms_read_as_the_words_they_stand_for(library: Library) -> None:
     assert found.latest == Progress(1, 5)
 
 
+def test_a_name_that_starts_like_an_opener_is_still_a_name(library: Library) -> None:
+    assert detect(library.default, "so-ju gets bitten").latest == Progress(1, 11)
+
+
 def test_a_name_said_as_a_verb_names_nobody(library: Library) -> None:
     engine = library.shows["stranger-things"]
     # "will" the verb, not Will: nothing is said of him being found.

@@ -422,10 +422,11 @@ class SpoilerDetector:
         # walks in on a murder" is no death of X.
         first = fact.answer.split(". ")[0]
         stated = self._text_senses(first, _content(index.analyse(first, fuzzy=False).terms))
+        subjects = self._leads(fact)
         senses = (stated or told) if "fate" in fact.topics else frozenset()
         every = answer.union(*paraphrases)
         nearly = self._nearly(fact.answer)
-        return _FactTerms(fact, answer, paraphrases, self._leads(fact), senses, told, every, nearly)
+        return _FactTerms(fact, answer, paraphrases, subjects, senses, told, every, nearly)
 
     def _nearly(self, text: str) -> frozenset[str]:
         """Return the terms a text says almost happened: the words just after "almost"."""
@@ -515,6 +516,19 @@ class SpoilerDetector:
             read.extend(word.split())
         return read, text == lower and read == tokens
 
+    def _opened(self, tokens: list[str]) -> list[str]:
+        """Return a sentence's words after the openers said before it ("ok so wait, ...").
+
+        A word that starts a name is no opener ("So-ju gets bitten").
+        """
+        start = 0
+        while start < len(tokens) - 1 and tokens[start] in _OPENERS:
+            head = self.view.names.find(tokens[start : start + 4], fuzzy=False)
+            if head and head[0].start == 0:
+                break
+            start += 1
+        return tokens[start:] if start else tokens
+
     def _is_modal(self, tokens: list[str], position: int) -> bool:
         """Whether a name that is also a verb ("will") is said as the verb here.
 
@@ -593,7 +607,7 @@ class SpoilerDetector:
         """
         if _starts(tokens, _GUESSES):
             return None
-        tokens = _opened(tokens)  # "wait, is it true ...": "wait" changes nothing
+        tokens = self._opened(tokens)  # "wait, is it true ...": "wait" changes nothing
         for lead in _LEAD_INS:
             if tuple(tokens[: len(lead)]) == lead:
                 return tokens[len(lead) :]
@@ -1128,14 +1142,6 @@ def _asked(sentence: str) -> bool:
 def _exclaimed(sentence: str) -> bool:
     """Whether a sentence's question mark exclaims rather than asks ("X did that??")."""
     return sentence.endswith(("??", "?!", "!?"))
-
-
-def _opened(tokens: list[str]) -> list[str]:
-    """Return a sentence's words after the openers said before it ("ok so wait, ...")."""
-    start = 0
-    while start < len(tokens) - 1 and tokens[start] in _OPENERS:
-        start += 1
-    return tokens[start:] if start else tokens
 
 
 def _phrased(match: re.Match[str]) -> str:
