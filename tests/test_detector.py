@@ -405,6 +405,13 @@ def test_a_question_after_a_fate_is_not_told_without_one(library: Library) -> No
     assert detect(library.default, text).latest is None
 
 
+def test_a_guess_with_a_fan_word_in_it_states_nothing(library: Library) -> None:
+    # "bro" is a fan word the detector drops, and was in the guess "trust me bro".
+    assert (
+        detect(library.default, "nam-ra throws gwi-nam off the roof, trust me bro").latest is None
+    )
+
+
 def test_a_name_through_a_relation_said_as_another_name_tells_who_they_are(
     library: Library,
 ) -> None:

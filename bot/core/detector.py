@@ -187,7 +187,9 @@ _LEAD_INS = [tuple(map(str, words)) for words in _LANG["lead_ins"]]
 _PRESUPPOSING = frozenset(_LANG["presupposing"])
 _PRESUPPOSING_VERBS = frozenset(_LANG["presupposing_verbs"])
 _OPEN_QUESTIONS = frozenset(_LANG["open_questions"])
-_GUESSES = [tuple(map(str, words)) for words in _LANG["guesses"]]
+_FAN_WORDS = frozenset(_LANG["fan_words"])
+# Read as the words of a sentence are, with fan words dropped ("trust me bro").
+_GUESSES = [tuple(str(w) for w in words if w not in _FAN_WORDS) for words in _LANG["guesses"]]
 _OPENERS = frozenset(_LANG["openers"])
 _KOREAN: dict[str, Any] = _LANG["korean"]
 _KOREAN_PREFIXES = sorted(_KOREAN["prefixes"].items(), key=lambda item: -len(item[0]))
@@ -197,7 +199,6 @@ _STATEMENT_END = re.compile(
     + r")(?=\s)"
 )
 _NAME_SUFFIX: str = _KOREAN["name_suffix"]
-_FAN_WORDS = frozenset(_LANG["fan_words"])
 _MODALS = _LANG["modals"]
 # Words the detector reads as others, or not at all.
 _REWORDED = _FAN_WORDS | frozenset(_SYNONYMS) | frozenset(_MODALS)
