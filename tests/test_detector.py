@@ -315,6 +315,14 @@ def test_who_infects_someone_is_not_infected(library: Library) -> None:
     assert detect(library.default, "Na-yeon infects him on purpose").latest != Progress(1, 11)
 
 
+def test_in_korean_who_a_passive_verb_is_said_by_is_not_its_patient(library: Library) -> None:
+    # "남라가 귀남이한테 물렸어": Nam-ra bitten by Gwi-nam; his own bites are no part of it.
+    found = detect(library.default, "남라가 귀남이한테 물렸어")
+    assert found.latest == Progress(1, 6)
+    assert all("nam-ra" in f.fact.subjects for f in found.findings)
+    assert detect(library.default, "귀남이한테 물렸어").latest is None  # someone else's bite
+
+
 def test_a_plain_survival_is_the_latest(library: Library) -> None:
     engine = library.default
     assert detect(engine, "su-hyeok makes it out alive").latest == last_episode(engine.show)

@@ -199,6 +199,10 @@ _STATEMENT_END = re.compile(
     + r")(?=\s)"
 )
 _NAME_SUFFIX: str = _KOREAN["name_suffix"]
+# Said after the one who does what a passive verb tells ("귀남이한테 물렸어", bitten by Gwi-nam):
+# read as "by" after the name.
+_AGENT_PARTICLES = tuple(_KOREAN["agent_particles"])
+_BY = "by"
 _MODALS = _LANG["modals"]
 # Words the detector reads as others, or not at all.
 _REWORDED = _FAN_WORDS | frozenset(_SYNONYMS) | frozenset(_MODALS)
@@ -572,6 +576,8 @@ class SpoilerDetector:
                 if base == prefix or (len(prefix) > 1 and base.startswith(prefix)):
                     word = english
                     break
+        if word != token and token.endswith(_AGENT_PARTICLES) and self._is_name(word):
+            word += f" {_BY}"  # "귀남이한테 물렸어": bitten by Gwi-nam
         if len(self._korean) < 4096:
             self._korean[token] = word
         return word
@@ -863,7 +869,11 @@ class SpoilerDetector:
         pauses = self._pauses(sentence, tokens)
         described: set[str] = set()
         for m in mentions:
-            if m.start and self._is_state(tokens[m.start - 1]):
+            by = m.end + 1 < len(tokens) and tokens[m.end] == _BY
+            if by and self._is_state(tokens[m.end + 1]):
+                # Korean "A B한테 물렸어" ("A bitten by B"): A's state, or someone else's.
+                described.update([e.entity for e in mentions if e.end <= m.start] or [""])
+            elif m.start and self._is_state(tokens[m.start - 1]):
                 described.add(m.entity)  # "zombie X"
             else:
                 # "X scratched", "X got scratched" are X's state; "X bites Y" is Y's, and
