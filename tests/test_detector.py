@@ -323,6 +323,25 @@ def test_in_korean_who_a_passive_verb_is_said_by_is_not_its_patient(library: Lib
     assert detect(library.default, "귀남이한테 물렸어").latest is None  # someone else's bite
 
 
+@pytest.mark.parametrize(
+    ("text", "episode"),
+    [
+        # "Cheong-san dies sacrificing himself. Once Gwi-nam has bitten him, ...": the bite is
+        # his too, though his fate's first sentence tells a death.
+        ("cheong-san gets bitten by gwi-nam", Progress(1, 11)),
+        ("gwi-nam bites cheong-san", Progress(1, 11)),
+        ("wu-jin gets bitten", Progress(1, 12)),
+        ("청산이 마지막에 귀남이한테 물렸어", Progress(1, 11)),
+        # "... not realising he has turned": "he" is Gyeong-su, named before it.
+        ("Cheong-san's mom becomes a zombie", Progress(1, 10)),
+    ],
+)
+def test_a_state_a_fate_tells_after_its_first_sentence_is_the_subjects(
+    library: Library, text: str, episode: Progress
+) -> None:
+    assert detect(library.default, text).latest == episode
+
+
 def test_a_plain_survival_is_the_latest(library: Library) -> None:
     engine = library.default
     assert detect(engine, "su-hyeok makes it out alive").latest == last_episode(engine.show)

@@ -164,6 +164,7 @@ _NEARLY = frozenset("almost nearly".split())
 _KILLING = frozenset(stem(w) for w in "kill kills killed killing murder murders murdered".split())
 _PASSIVE = frozenset("is are was were be been being get gets got getting".split())
 _COPULAS = frozenset("is are was were".split())
+_AUXILIARIES = _PASSIVE | frozenset("has have had already also then soon later".split())
 _LISTING = frozenset("and & n or".split())
 _JOINS = frozenset("and but".split())
 
@@ -429,9 +430,46 @@ class SpoilerDetector:
         stated = self._text_senses(first, _content(index.analyse(first, fuzzy=False).terms))
         subjects = self._leads(fact)
         senses = (stated or told) if "fate" in fact.topics else frozenset()
+        if stated and "fate" in fact.topics:
+            # ... and what the rest says happens to them: "X dies. Once Y has bitten him, ..."
+            senses |= self._later_states(fact.answer[len(first) :], subjects)
         every = answer.union(*paraphrases)
         nearly = self._nearly(fact.answer)
         return _FactTerms(fact, answer, paraphrases, subjects, senses, told, every, nearly)
+
+    def _later_states(self, text: str, subjects: frozenset[str]) -> frozenset[str]:
+        """Return the show's states a fate fact's later sentences give its subject.
+
+        A state word's patient is the person or pronoun just after it ("has bitten him",
+        "bites Nam-ra"), else the one before it ("he is bitten", "she turns"); in a fact
+        about someone, a pronoun means them, unless another is named before it ("she calls
+        out to Gyeong-su, not realising he has turned"). "She kills a zombie" gives her no
+        state.
+        """
+        found: set[str] = set()
+        for sentence in text.split(". "):
+            tokens = self.view.lexicon.words(sentence)
+            mentions = self.view.names.find(tokens, fuzzy=False)
+            starts = {m.start: m.entity for m in mentions}
+            ends = {m.end: m.entity for m in mentions}
+            for position, token in enumerate(tokens):
+                states = self._states.intersection(self.view.lexicon.terms_of_word(token))
+                if not states:
+                    continue
+                after = position + 1
+                patient = starts.get(after) or (
+                    "" if after < len(tokens) and tokens[after] in _PRONOUNS else None
+                )
+                if patient is None:
+                    before = position
+                    while before and tokens[before - 1] in _AUXILIARIES:
+                        before -= 1
+                    pronoun = before and tokens[before - 1] in _PRONOUNS
+                    others = any(m.end < before and m.entity not in subjects for m in mentions)
+                    patient = ends.get(before) or ("" if pronoun and not others else None)
+                if patient == "" or patient in subjects:
+                    found |= states
+        return frozenset(found)
 
     def _nearly(self, text: str) -> frozenset[str]:
         """Return the terms a text says almost happened: the words just after "almost"."""
