@@ -297,6 +297,12 @@ def test_a_name_of_several_words_is_read_before_the_words_in_it(library: Library
     assert not detect(library.default, "온조 아빠가 희생했어").safe_for(Progress(1, 10))
 
 
+def test_korean_verbs_read_as_english_ones(library: Library) -> None:
+    assert detect(library.default, "남라가 귀남이 옥상에서 던져버렸어").latest == Progress(
+        1, 9
+    )  # throws
+
+
 def test_who_kills_is_not_who_dies(library: Library) -> None:
     found = detect(library.default, "Nam-ra kills Wu-jin")
     assert found.latest == Progress(1, 12)
