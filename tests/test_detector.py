@@ -258,6 +258,12 @@ def test_a_name_that_starts_like_an_opener_is_still_a_name(library: Library) -> 
     assert detect(library.default, "so-ju gets bitten").latest == Progress(1, 11)
 
 
+def test_fans_words_for_breaking_read_as_the_bases(library: Library) -> None:
+    # The base says Eleven "shatters" the store's doors.
+    found = detect(library.shows["stranger-things"], "the doors get smashed at the store")
+    assert found.latest == Progress(1, 6)
+
+
 def test_a_name_said_as_a_verb_names_nobody(library: Library) -> None:
     engine = library.shows["stranger-things"]
     # "will" the verb, not Will: nothing is said of him being found.
