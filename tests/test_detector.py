@@ -115,6 +115,11 @@ def test_asking_or_naming_reveals_nothing(library: Library, text: str) -> None:
     assert found.findings == () and found.latest is None and found.confidence == 0.0
 
 
+def test_a_message_that_dates_what_it_reveals_later_is_as_sure_of_it(library: Library) -> None:
+    found = detect(library.shows["stranger-things"], "Papa is Brenner, in episode 4")
+    assert found.latest == Progress(1, 4) and found.confidence >= THRESHOLD
+
+
 def test_text_inside_spoiler_bars_is_read(library: Library) -> None:
     engine = library.default
     plain = detect(engine, "Nam-ra throws Gwi-nam off the roof")
@@ -197,7 +202,9 @@ def test_any_text_gets_a_detection_with_only_confident_findings(parts: list[str]
     for engine in LIBRARY.shows.values():
         found = detect(engine, text)
         assert all(f.confidence >= THRESHOLD for f in found.findings)
-        assert found.latest is None or found.latest == max(f.fact.episode for f in found.findings)
+        # The latest episode is the latest finding's, or a later one the message names.
+        episodes = [f.fact.episode for f in found.findings]
+        assert found.latest is None or found.latest == max([*episodes, found.named or episodes[0]])
         assert 0.0 <= found.confidence <= 1.0
 
 

@@ -271,9 +271,15 @@ class Detection:
 
     @property
     def confidence(self) -> float:
-        """Return how sure the detector is of the latest episode (0 when nothing is found)."""
-        latest = self.latest
-        return max((f.confidence for f in self.findings if f.fact.episode == latest), default=0.0)
+        """Return how sure the detector is of the latest episode (0 when nothing is found).
+
+        That is how sure it is of the latest finding, whose episode the message may date
+        later ("Papa is Brenner, in episode 4").
+        """
+        if not self.findings:
+            return 0.0
+        latest = self.findings[0].fact.episode
+        return max(f.confidence for f in self.findings if f.fact.episode == latest)
 
     def safe_for(self, progress: Progress) -> bool:
         """Return whether a viewer at `progress` has seen everything the message reveals."""
