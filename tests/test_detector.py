@@ -271,6 +271,14 @@ def test_fans_words_for_breaking_read_as_the_bases(library: Library) -> None:
     assert found.latest == Progress(1, 6)
 
 
+def test_the_shows_words_for_a_thing_are_one_concept(library: Library) -> None:
+    # Stranger Things' vocabulary: a "hazmat suit" is the base's "protective suit".
+    found = detect(
+        library.shows["stranger-things"], "the guy in the hazmat suit goes into the wall"
+    )
+    assert found.latest == Progress(1, 4)
+
+
 def test_a_name_said_as_a_verb_names_nobody(library: Library) -> None:
     engine = library.shows["stranger-things"]
     # "will" the verb, not Will: nothing is said of him being found.
