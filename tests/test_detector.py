@@ -279,6 +279,12 @@ def test_the_shows_words_for_a_thing_are_one_concept(library: Library) -> None:
     assert found.latest == Progress(1, 4)
 
 
+def test_ways_of_killing_oneself_read_as_killing_oneself(library: Library) -> None:
+    # The base asks "did benny kill himself"; the lab's cover-up is told in episode 8.
+    engine = library.shows["stranger-things"]
+    assert detect(engine, "they staged it so benny shot himself").latest == Progress(1, 8)
+
+
 def test_a_name_said_as_a_verb_names_nobody(library: Library) -> None:
     engine = library.shows["stranger-things"]
     # "will" the verb, not Will: nothing is said of him being found.
