@@ -295,6 +295,18 @@ def test_a_name_said_as_a_verb_names_nobody(library: Library) -> None:
 @pytest.mark.parametrize(
     "text",
     [
+        "i feel like gwinam is gonna come back somehow",  # a feeling
+        "suhyeok and namra would be cute together",  # what would be
+        "maybe nam-ra throws gwi-nam off the roof",
+    ],
+)
+def test_feelings_and_what_would_be_reveal_nothing(library: Library, text: str) -> None:
+    assert detect(library.default, text).latest is None
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
         "did Nam-ra kill Wu-jin?",  # a yes/no question asks
         "i bet Wu-jin dies",  # a guess
         "cheong-san x on-jo forever",  # shipping a couple
