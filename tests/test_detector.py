@@ -310,6 +310,7 @@ def test_feelings_and_what_would_be_reveal_nothing(library: Library, text: str) 
         "did Nam-ra kill Wu-jin?",  # a yes/no question asks
         "i bet Wu-jin dies",  # a guess
         "cheong-san x on-jo forever",  # shipping a couple
+        "cheongsan and onjo are endgame, right??",  # a question asked after a statement
         "how long is the show?",
     ],
 )

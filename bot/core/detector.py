@@ -192,6 +192,7 @@ _FAN_WORDS = frozenset(_LANG["fan_words"])
 # Read as the words of a sentence are, with fan words dropped ("trust me bro").
 _GUESSES = [tuple(str(w) for w in words if w not in _FAN_WORDS) for words in _LANG["guesses"]]
 _OPENERS = frozenset(_LANG["openers"])
+_TAGS = frozenset(_LANG["tag_questions"])
 _KOREAN: dict[str, Any] = _LANG["korean"]
 _KOREAN_PREFIXES = sorted(_KOREAN["prefixes"].items(), key=lambda item: -len(item[0]))
 _STATEMENT_END = re.compile(
@@ -530,6 +531,8 @@ class SpoilerDetector:
         starts_like_one = bool(tokens) and tokens[0] in _QUESTION_START
         if _asked(sentence) and not (_exclaimed(sentence) and not starts_like_one):
             return True  # "the army just leaves them there??" exclaims
+        if _asked(sentence) and tokens and tokens[-1] in _TAGS:
+            return True  # "... is endgame, right??" asks whether it is
         if not starts_like_one:
             return False
         mentions = self.view.names.find(tokens[:3], fuzzy=False)
