@@ -400,6 +400,11 @@ def test_almost_is_not_the_event(library: Library) -> None:
     assert detect(engine, "Will is a sweet kid").latest is None  # describes, tells nothing
 
 
+def test_a_word_said_twice_counts_once(library: Library) -> None:
+    # "dad" twice is not two words of "Like her firefighter dad, On-jo takes charge".
+    assert detect(library.default, "onjo's dad is the best dad").latest is None
+
+
 @pytest.mark.parametrize("name", sorted(BLIND_SETS))
 def test_the_blind_sets_stay_where_they_were_read(library: Library, name: str) -> None:
     min_caught, max_false_alarms = BLIND_SETS[name]

@@ -823,18 +823,21 @@ class SpoilerDetector:
         # Most of what the statement says must be in the fact too: "Nancy and Steve are
         # cute together" covers "did Nancy and Steve get together" but says something else.
         said = sum(weight[t] for t in plain)
-        # The event rule's words, each with its stem and concept; light words aside.
-        groups = [
-            group
-            for token in tokens
-            if (
-                group := tuple(
-                    t
-                    for t in self.view.lexicon.terms_of_word(token)
-                    if t in words and t not in _LIGHT and t not in _SENSE_CONCEPTS
+        # The event rule's words, each with its stem and concept (once: "the best dad"
+        # said twice is one word); light words aside.
+        groups = list(
+            dict.fromkeys(
+                group
+                for token in tokens
+                if (
+                    group := tuple(
+                        t
+                        for t in self.view.lexicon.terms_of_word(token)
+                        if t in words and t not in _LIGHT and t not in _SENSE_CONCEPTS
+                    )
                 )
             )
-        ]
+        )
         # Words the base does not use cannot be matched; a Latin one still says something
         # else (another show's name), a Hangul one is often a form the detector cannot read.
         unlight = sum(
