@@ -213,6 +213,7 @@ def test_any_text_gets_a_detection_with_only_confident_findings(parts: list[str]
     [
         ("is it true that Wu-jin dies?", Progress(1, 12)),  # a question that asserts
         ("why did Nam-ra kill Wu-jin?", Progress(1, 12)),  # asking why says it happened
+        ("how did nam-ra get bitten?", Progress(1, 6)),  # ... and so does asking how it did
     ],
 )
 def test_a_question_that_embeds_a_statement_reveals_it(
@@ -316,6 +317,10 @@ def test_feelings_and_what_would_be_reveal_nothing(library: Library, text: str) 
 )
 def test_questions_guesses_and_ships_reveal_nothing(library: Library, text: str) -> None:
     assert detect(library.default, text).latest is None
+
+
+def test_asking_how_something_is_now_asks_how_it_works(library: Library) -> None:
+    assert detect(library.shows["stranger-things"], "how does eleven have powers").latest is None
 
 
 def test_a_person_noun_means_whom_the_next_sentence_names(library: Library) -> None:

@@ -188,6 +188,8 @@ _LEAD_INS = [tuple(map(str, words)) for words in _LANG["lead_ins"]]
 _PRESUPPOSING = frozenset(_LANG["presupposing"])
 _PRESUPPOSING_VERBS = frozenset(_LANG["presupposing_verbs"])
 _OPEN_QUESTIONS = frozenset(_LANG["open_questions"])
+_PRESENT_ASKS = frozenset(_LANG["present_asks"])
+_PRESENT_VERBS = frozenset(_LANG["present_verbs"])
 _FAN_WORDS = frozenset(_LANG["fan_words"])
 # Read as the words of a sentence are, with fan words dropped ("trust me bro").
 _GUESSES = [tuple(str(w) for w in words if w not in _FAN_WORDS) for words in _LANG["guesses"]]
@@ -670,6 +672,7 @@ class SpoilerDetector:
             and tokens[0] in _PRESUPPOSING
             and tokens[1] in _PRESUPPOSING_VERBS
             and tokens[1] not in _OPEN_QUESTIONS
+            and not (tokens[0] in _PRESENT_ASKS and tokens[1] in _PRESENT_VERBS)
             and self.view.names.find(tokens[2:], fuzzy=False)
         ):
             return tokens[2:]
