@@ -477,6 +477,10 @@ def test_saying_what_people_are_to_each_other_tells_no_event(library: Library, t
     assert detect(library.shows["stranger-things"], text).latest is None
 
 
+def test_someone_and_their_things_are_described_too(library: Library) -> None:
+    assert detect(library.default, "ha-ri and her bow are my whole personality").latest is None
+
+
 def test_what_people_do_together_is_still_told(library: Library) -> None:
     engine = library.shows["stranger-things"]
     assert detect(engine, "Mike and Lucas make up at the junkyard").latest == Progress(1, 7)

@@ -166,6 +166,7 @@ _PASSIVE = frozenset("is are was were be been being get gets got getting".split(
 _COPULAS = frozenset("is are was were".split())
 _AUXILIARIES = _PASSIVE | frozenset("has have had already also then soon later".split())
 _LISTING = frozenset("and & n or".split())
+_DETERMINERS = frozenset("the a an her his their my our your its".split())
 _JOINS = frozenset("and but".split())
 
 
@@ -948,15 +949,23 @@ class SpoilerDetector:
     def _describes(self, tokens: list[str]) -> bool:
         """Whether a statement says what someone is: a copula after its subject.
 
-        The subject is a few words ("the poor girl is") or the names it lists ("Mike, Lucas,
-        Dustin and Will are ...").
+        The subject is a few words ("the poor girl is") or what it lists: names, and things
+        each after a determiner ("Mike, Lucas, Dustin and Will are ...", "Ha-ri and her
+        bow are ...").
         """
         if not _COPULAS.isdisjoint(tokens[:4]):
             return True
         ends = {m.start: m.end for m in self.view.names.find(tokens, fuzzy=False)}
         position = 0
-        while position in ends or (position < len(tokens) and tokens[position] in _LISTING):
-            position = ends.get(position, position + 1)
+        while position < len(tokens):
+            if position in ends:
+                position = ends[position]
+            elif tokens[position] in _LISTING:
+                position += 1
+            elif tokens[position] in _DETERMINERS and position + 1 < len(tokens):
+                position += 2  # "her bow"
+            else:
+                break
         return position > 0 and tokens[position : position + 1] in (["are"], ["were"])
 
     def _is_state(self, token: str) -> bool:
