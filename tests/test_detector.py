@@ -321,6 +321,17 @@ def test_questions_guesses_and_ships_reveal_nothing(library: Library, text: str)
 
 def test_asking_how_something_is_now_asks_how_it_works(library: Library) -> None:
     assert detect(library.shows["stranger-things"], "how does eleven have powers").latest is None
+    assert detect(library.default, "how strong is nam-ra").latest is None  # no "?" typed
+    # Asking how someone dies still says they die.
+    assert detect(library.default, "how does ms. park die").latest == Progress(1, 3)
+
+
+def test_a_name_that_is_also_a_verb_after_an_auxiliary_is_the_name(library: Library) -> None:
+    engine = library.shows["stranger-things"]
+    assert (
+        detect(engine, "how did will die").latest == detect(engine, "how did will byers die").latest
+    )
+    assert detect(engine, "how did will die").latest is not None
 
 
 def test_a_person_noun_means_whom_the_next_sentence_names(library: Library) -> None:

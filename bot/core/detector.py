@@ -164,6 +164,14 @@ _NEARLY = frozenset("almost nearly".split())
 _KILLING = frozenset(stem(w) for w in "kill kills killed killing murder murders murdered".split())
 _PASSIVE = frozenset("is are was were be been being get gets got getting".split())
 _COPULAS = frozenset("is are was were".split())
+# The verbs a question puts before its subject ("how did Will die", "why hasn't she turned").
+_AUXILIARY_VERBS = frozenset(
+    (
+        "did does do is are was were has have had can could would should will shall must "
+        "didnt doesnt dont isnt arent wasnt werent hasnt havent hadnt cant couldnt wouldnt "
+        "shouldnt wont mustnt aint"
+    ).split()
+)
 _AUXILIARIES = _PASSIVE | frozenset("has have had already also then soon later".split())
 _LISTING = frozenset("and & n or".split())
 _DETERMINERS = frozenset("the a an her his their my our your its".split())
@@ -191,6 +199,9 @@ _PRESUPPOSING_VERBS = frozenset(_LANG["presupposing_verbs"])
 _OPEN_QUESTIONS = frozenset(_LANG["open_questions"])
 _PRESENT_ASKS = frozenset(_LANG["present_asks"])
 _PRESENT_VERBS = frozenset(_LANG["present_verbs"])
+_STATIVE = frozenset(_LANG["stative_verbs"])
+_WHERE_ASKS = frozenset(_LANG["where_asks"])
+_WHERE_VERBS = frozenset(_LANG["where_verbs"])
 _FAN_WORDS = frozenset(_LANG["fan_words"])
 # Read as the words of a sentence are, with fan words dropped ("trust me bro").
 _GUESSES = [tuple(str(w) for w in words if w not in _FAN_WORDS) for words in _LANG["guesses"]]
@@ -589,10 +600,13 @@ class SpoilerDetector:
 
         It is after a pronoun ("they will find him") or before a verb's plain form or an
         adverb ("his mom will do anything", "she will never"); a name is before a verb's
-        inflected form ("Will is found", "Will dies") and after the verb acting on it.
+        inflected form ("Will is found", "Will dies"), after the verb acting on it, and after
+        an auxiliary asking about it ("how did Will die").
         """
         before = tokens[position - 1] if position else ""
         after = tokens[position + 1] if position + 1 < len(tokens) else ""
+        if before in _AUXILIARY_VERBS:
+            return False
         return before in _MODAL_BEFORE or after in _MODAL_AFTER
 
     def _pauses(self, sentence: str, tokens: list[str]) -> frozenset[int]:
@@ -673,7 +687,7 @@ class SpoilerDetector:
             and tokens[0] in _PRESUPPOSING
             and tokens[1] in _PRESUPPOSING_VERBS
             and tokens[1] not in _OPEN_QUESTIONS
-            and not (tokens[0] in _PRESENT_ASKS and tokens[1] in _PRESENT_VERBS)
+            and not _asks_how_it_is(tokens)
             and self.view.names.find(tokens[2:], fuzzy=False)
         ):
             return tokens[2:]
@@ -683,6 +697,8 @@ class SpoilerDetector:
             len(tokens) > 2
             and tokens[0] in _PRESUPPOSING
             and tokens[1] not in _QUESTION_START
+            and tokens[1] not in _AUXILIARY_VERBS
+            and tokens[2] not in _AUXILIARY_VERBS  # "how strong is eleven" asks
             and (not _asked(sentence) or _exclaimed(sentence))
         ):
             # "when X stabbed Y i screamed", "how X saved Y >>>": no question, the clause
@@ -1206,6 +1222,17 @@ def _first_seen(fact: Fact, characters: dict[str, Character]) -> Fact:
 def _premise(fact: Fact) -> bool:
     """Whether a fact only says who someone of the first episode is, or who plays them."""
     return fact.episode <= _FIRST and (is_profile(fact) or fact.kind == "making")
+
+
+def _asks_how_it_is(tokens: list[str]) -> bool:
+    """Whether a question asks how something is now, or where someone is, not how it came to be."""
+    if tokens[0] in _WHERE_ASKS:
+        return tokens[1] in _WHERE_VERBS
+    return (
+        tokens[0] in _PRESENT_ASKS
+        and tokens[1] in _PRESENT_VERBS
+        and not _STATIVE.isdisjoint(tokens[2:6])
+    )
 
 
 def _asked(sentence: str) -> bool:
