@@ -189,10 +189,11 @@ def _language() -> dict[str, Any]:
 # that make a question assert, guesses, and Korean word stems. Only the detector reads it.
 _LANG = _language()
 _SYNONYMS: dict[str, str] = _LANG["synonyms"]
-# One pass over a sentence for all the phrases: each is a group, and the group that matched
-# says what to put in its place.
-_PHRASES = re.compile("|".join(f"({rule['pattern']})" for rule in _LANG["phrases"]))
-_PHRASED = [f" {rule['as']} " for rule in _LANG["phrases"]]
+# Each phrase with the words it needs, so a sentence without them is not searched for it.
+_PHRASES = [
+    (re.compile(rule["pattern"]), f" {rule['as']} ", tuple(rule["needs"]))
+    for rule in _LANG["phrases"]
+]
 _LEAD_INS = [tuple(map(str, words)) for words in _LANG["lead_ins"]]
 _PRESUPPOSING = frozenset(_LANG["presupposing"])
 _PRESUPPOSING_VERBS = frozenset(_LANG["presupposing_verbs"])
@@ -204,7 +205,10 @@ _WHERE_ASKS = frozenset(_LANG["where_asks"])
 _WHERE_VERBS = frozenset(_LANG["where_verbs"])
 _FAN_WORDS = frozenset(_LANG["fan_words"])
 # Read as the words of a sentence are, with fan words dropped ("trust me bro").
-_GUESSES = [tuple(str(w) for w in words if w not in _FAN_WORDS) for words in _LANG["guesses"]]
+_GUESSES: dict[str, list[tuple[str, ...]]] = {}
+for _words in _LANG["guesses"]:
+    _guess = tuple(str(w) for w in _words if w not in _FAN_WORDS)
+    _GUESSES.setdefault(_guess[0], []).append(_guess)
 _OPENERS = frozenset(_LANG["openers"])
 _TAGS = frozenset(_LANG["tag_questions"])
 _KOREAN: dict[str, Any] = _LANG["korean"]
@@ -422,6 +426,16 @@ class SpoilerDetector:
                     roles.setdefault(term, set()).add(character.id)
         self._described = {t: next(iter(ids)) for t, ids in roles.items() if len(ids) == 1}
         self._korean: dict[str, str] = {}
+        # Words that are read as others and are also words of a name of several words
+        # ("bestie" in "On-jo's bestie"), and whether such a name is written in Hangul.
+        several = [
+            words
+            for character in raw.values()
+            for name in character.names
+            if len(words := self.view.lexicon.words(name)) > 1
+        ]
+        self._reworded_in_names = _REWORDED.intersection(w for words in several for w in words)
+        self._hangul_names = any(is_hangul(w) for words in several for w in words)
         self._name_starts = frozenset(
             words[0]
             for character in raw.values()
@@ -559,12 +573,17 @@ class SpoilerDetector:
         stems English words, and a Korean name loses the suffix said after it ("귀남이가").
         """
         lower = sentence.lower().replace("\u2019", "'")
-        text = _PHRASES.sub(_phrased, _SLANG.sub(" ", lower))
+        text = _SLANG.sub(" ", lower)
+        for pattern, phrased, needs in _PHRASES:
+            if any(need in text for need in needs):
+                text = pattern.sub(phrased, text)
         # Unchanged, the sentence is split once: the index reads it again from the cache.
         tokens = self.view.lexicon.words(sentence if text == lower else text)
         # A name of more than one word keeps its words ("On-jo's bestie", "온조 아빠가").
         kept: set[int] = set()
-        if any(t in _REWORDED or is_hangul(t) for t in tokens):
+        if not self._reworded_in_names.isdisjoint(tokens) or (
+            self._hangul_names and any(map(is_hangul, tokens))
+        ):
             for mention in self.view.names.find(tokens, fuzzy=False):
                 if mention.end - mention.start > 1:
                     kept.update(range(mention.start, mention.end))
@@ -1244,17 +1263,10 @@ def _exclaimed(sentence: str) -> bool:
     return sentence.endswith(("??", "?!", "!?"))
 
 
-def _phrased(match: re.Match[str]) -> str:
-    return _PHRASED[(match.lastindex or 1) - 1]
-
-
-def _starts(tokens: list[str], phrases: list[tuple[str, ...]]) -> bool:
-    """Whether any of the phrases occurs among the first words of a sentence."""
+def _starts(tokens: list[str], phrases: dict[str, list[tuple[str, ...]]]) -> bool:
+    """Whether any of the phrases (by their first word) occurs among a sentence's first words."""
     head = tokens[:40]
-    present = set(head)
-    for phrase in phrases:
-        if phrase[0] not in present:
-            continue
+    for phrase in (p for first in phrases.keys() & head for p in phrases[first]):
         size = len(phrase)
         if any(tuple(head[i : i + size]) == phrase for i in range(len(head) - size + 1)):
             return True
