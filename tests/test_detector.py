@@ -354,9 +354,30 @@ def test_a_name_of_several_words_is_read_before_the_words_in_it(library: Library
 
 
 def test_korean_verbs_read_as_english_ones(library: Library) -> None:
-    assert detect(library.default, "남라가 귀남이 옥상에서 던져버렸어").latest == Progress(
-        1, 9
-    )  # throws
+    engine = library.default
+    assert detect(engine, "남라가 귀남이 옥상에서 던져버렸어").latest == Progress(1, 9)  # throws
+    assert detect(engine, "은지가 불 질렀어").latest == Progress(1, 8)  # sets a fire
+    # "N이 되다" is "becomes a N": "좀비 됐어" became a zombie.
+    assert detect(engine, "이삭이 좀비 됐어").latest == Progress(1, 2)
+    assert detect(engine, "이제 됐어").latest is None  # "never mind"
+
+
+def test_the_detectors_language_gives_words_as_words() -> None:
+    # YAML reads a bare "on" or "no" as a boolean: every word must stay a word.
+    language = yaml.safe_load(
+        (PROJECT_ROOT / "bot" / "core" / "lang" / "detector.yaml").read_text(encoding="utf-8")
+    )
+
+    def leaves(node: object, where: str) -> list[tuple[str, object]]:
+        if isinstance(node, dict):
+            return [(f"{where}.{k}", k) for k in node] + [
+                leaf for k, v in node.items() for leaf in leaves(v, f"{where}.{k}")
+            ]
+        if isinstance(node, list):
+            return [leaf for item in node for leaf in leaves(item, where)]
+        return [(where, node)]
+
+    assert [leaf for leaf in leaves(language, "") if not isinstance(leaf[1], str)] == []
 
 
 def test_who_kills_is_not_who_dies(library: Library) -> None:
