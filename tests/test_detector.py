@@ -425,6 +425,12 @@ def test_a_state_a_fate_tells_after_its_first_sentence_is_the_subjects(
     assert detect(library.default, text).latest == episode
 
 
+def test_how_something_happened_is_not_told_by_its_earlier_cause(library: Library) -> None:
+    # The bite (episode 6) answers "how did nam-ra become a half zombie"; that she is one is
+    # told in episode 8.
+    assert detect(library.default, "nam-ra becomes a half zombie").latest == Progress(1, 8)
+
+
 def test_a_plain_survival_is_the_latest(library: Library) -> None:
     engine = library.default
     assert detect(engine, "su-hyeok makes it out alive").latest == last_episode(engine.show)

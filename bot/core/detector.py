@@ -116,6 +116,9 @@ MIN_STATEMENT_KEPT = 0.6
 MIN_KEPT_WEIGHT = 3.5
 # A paraphrase matched on one word ("who started it" in "just started ep 3") is chance.
 MIN_SHARED_PARAPHRASE_TERMS = 2
+# ... and covering a question of how or why it happened is less sure: the fact tells the
+# cause, which may come before the event the statement tells.
+EXPLAINED = 0.8
 # A message is cut here and reads at most this many statements: the cost per message stays
 # bounded whatever is pasted (Discord's own limit is 2,000 characters, 4,000 with Nitro).
 MAX_MESSAGE_CHARS = 4000
@@ -377,6 +380,8 @@ class SpoilerDetector:
         self._by_id = {terms.fact.id: terms for terms in self._facts}
         # Each paraphrase with the people it names, its weight and whether it asks a fate,
         # worked out once.
+        # A question asking how or why something happened is answered by its cause, which
+        # may come before it ("how did X become a half zombie": the bite, episodes earlier).
         self._paraphrase_info = {
             terms.fact.id: [
                 (
@@ -384,8 +389,9 @@ class SpoilerDetector:
                     frozenset(t for t in p if is_entity(t)),
                     sum(map(self._weight, p)),
                     not _FATE_TERMS.isdisjoint(p),
+                    EXPLAINED if question.split()[:1] in (["how"], ["why"]) else 1.0,
                 )
-                for p in terms.paraphrases
+                for p, question in zip(terms.paraphrases, terms.fact.questions, strict=False)
                 if p
             ]
             for terms in self._facts
@@ -1196,7 +1202,7 @@ class SpoilerDetector:
         """
         best, matched = 0.0, frozenset[str]()
         fated = not _FATE_TERMS.isdisjoint(terms)
-        for paraphrase, people, size, asks_fate in self._paraphrase_info[fact.fact.id]:
+        for paraphrase, people, size, asks_fate, told in self._paraphrase_info[fact.fact.id]:
             if not people <= terms:
                 continue  # every person the question is about must be named
             if asks_fate and not fated:
@@ -1206,7 +1212,7 @@ class SpoilerDetector:
                 continue  # "does Will die" is answered either way: the fate rule decides
             if sum(not is_concept(t) for t in shared) < MIN_SHARED_PARAPHRASE_TERMS:
                 continue  # one word and its concept ("finale") is chance
-            coverage = sum(weights[t] for t in shared) / size
+            coverage = told * sum(weights[t] for t in shared) / size
             if coverage > best:
                 best, matched = coverage, frozenset(shared)
         return best, matched
