@@ -54,7 +54,7 @@ from bot.core.derived import is_profile, profile_fact_id
 from bot.core.engine import ShowEngine, ShowView
 from bot.core.index import Query
 from bot.core.library import Library
-from bot.core.names import NameMatcher, english_words
+from bot.core.names import Mention, NameMatcher, english_words
 from bot.core.progress import Progress
 from bot.core.schema import Character, Fact
 from bot.core.terms import (
@@ -448,6 +448,8 @@ class SpoilerDetector:
             for name in character.names
             if (words := self.view.lexicon.words(name))
         )
+        # The names each statement of the message being read spells (see `_mentions`).
+        self._found: dict[tuple[str, ...], list[Mention]] = {}
         # Verbs that are also someone's name ("will"): said as a verb, they name nobody.
         self._modal_names = frozenset(m for m in _MODALS if self._is_name(m))
         english_words()  # the word list typo correction reads: loaded now, not at a message
@@ -675,6 +677,14 @@ class SpoilerDetector:
         """Whether a word may start a name: a first word of one, or a Hangul word."""
         return token in self._name_starts or is_hangul(token)
 
+    def _mentions(self, tokens: list[str]) -> list[Mention]:
+        """Return the names a statement's words spell: several rules ask, once a message."""
+        key = tuple(tokens)
+        found = self._found.get(key)
+        if found is None:
+            found = self._found[key] = self.view.names.find(tokens, fuzzy=False)
+        return found
+
     def _is_name(self, word: str) -> bool:
         return bool(word) and bool(self.view.names.find([word], fuzzy=False))
 
@@ -735,6 +745,7 @@ class SpoilerDetector:
 
     def detect(self, text: str) -> Detection:
         """Return what a message reveals: confident findings, latest episode first."""
+        self._found = {}
         best: dict[str, Finding] = {}
         named: Progress | None = None
         statements: list[tuple[list[str] | None, Query, frozenset[str], bool, str]] = []
@@ -805,7 +816,7 @@ class SpoilerDetector:
             for token, after in itertools.pairwise(tokens)
         ):
             return [(sentence, tokens, own)]
-        mentions = self.view.names.find(tokens, fuzzy=False)
+        mentions = self._mentions(tokens)
         starts = {m.start: m.end for m in mentions}
         cuts, begin = [], 0
         for position, token in enumerate(tokens):
@@ -959,9 +970,9 @@ class SpoilerDetector:
         """
         if not entities:
             return frozenset()
-        mentions = self.view.names.find(tokens, fuzzy=False)
+        mentions = self._mentions(tokens)
         starts = {m.start: m.entity for m in mentions}
-        pauses = self._pauses(sentence, tokens)
+        pauses: frozenset[int] | None = None  # worked out when needed: it reads each part
         described: set[str] = set()
         for m in mentions:
             by = m.end + 1 < len(tokens) and tokens[m.end] == _BY
@@ -977,6 +988,8 @@ class SpoilerDetector:
                 if at >= len(tokens) or not self._is_state(tokens[at]):
                     continue
                 after = at + 1
+                if pauses is None:
+                    pauses = self._pauses(sentence, tokens)
                 if after in pauses or at > m.end:
                     described.add(m.entity)
                 elif after in starts:
@@ -996,7 +1009,7 @@ class SpoilerDetector:
         """
         if not _COPULAS.isdisjoint(tokens[:4]):
             return True
-        ends = {m.start: m.end for m in self.view.names.find(tokens, fuzzy=False)}
+        ends = {m.start: m.end for m in self._mentions(tokens)}
         position = 0
         while position < len(tokens):
             if position in ends:
@@ -1024,7 +1037,7 @@ class SpoilerDetector:
         if not kills or len(kills) < len(deaths):
             return frozenset()
         at = kills[0]
-        mentions = self.view.names.find(tokens, fuzzy=False)
+        mentions = self._mentions(tokens)
         if (at and tokens[at - 1] in _PASSIVE) or "by" in tokens[at : at + 3]:
             victims = [m for m in mentions if m.end <= at]
         elif any(map(is_hangul, tokens)):
@@ -1127,7 +1140,7 @@ class SpoilerDetector:
         keys: dict[str, set[str]] = {}
         related: set[str] = set()
         described: set[str] = set()
-        mentions = self.view.names.find(tokens, fuzzy=False)
+        mentions = self._mentions(tokens)
         named = {i for m in mentions for i in range(m.start, m.end)}
         for mention in mentions:
             span = tokens[mention.start : mention.end]
