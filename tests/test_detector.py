@@ -31,13 +31,12 @@ LABELLED = Path(__file__).parent / "detector" / "messages.yaml"
 # with a little room (see README, "Spoiler detector").
 MIN_CAUGHT = 0.85
 MAX_FALSE_ALARMS = 0.1
-# The blind set (tests/detector/blind-messages.yaml) was written without sight of the code
-# or data; it has been tuned on since, so it guards against regressions, at the issue's
-# targets.
-# The second blind set is held where its first reading stood.
+# The blind sets (tests/detector/blind-messages*.yaml) were written without sight of the
+# code or data; they have been tuned on since, so they guard against regressions, at the
+# issue's targets.
 BLIND_SETS = {
     "blind-messages.yaml": (0.95, 0.05),
-    "blind-messages-2.yaml": (0.85, 0.10),
+    "blind-messages-2.yaml": (0.95, 0.05),
 }
 
 
@@ -113,6 +112,11 @@ def test_a_viewer_who_has_seen_the_episode_is_told_it_is_safe(library: Library) 
 def test_asking_or_naming_reveals_nothing(library: Library, text: str) -> None:
     found = detect(library.default, text)
     assert found.findings == () and found.latest is None and found.confidence == 0.0
+
+
+def test_a_message_that_dates_what_it_reveals_later_is_as_sure_of_it(library: Library) -> None:
+    found = detect(library.shows["stranger-things"], "Papa is Brenner, in episode 4")
+    assert found.latest == Progress(1, 4) and found.confidence >= THRESHOLD
 
 
 def test_text_inside_spoiler_bars_is_read(library: Library) -> None:
@@ -197,7 +201,9 @@ def test_any_text_gets_a_detection_with_only_confident_findings(parts: list[str]
     for engine in LIBRARY.shows.values():
         found = detect(engine, text)
         assert all(f.confidence >= THRESHOLD for f in found.findings)
-        assert found.latest is None or found.latest == max(f.fact.episode for f in found.findings)
+        # The latest episode is the latest finding's, or a later one the message names.
+        episodes = [f.fact.episode for f in found.findings]
+        assert found.latest is None or found.latest == max([*episodes, found.named or episodes[0]])
         assert 0.0 <= found.confidence <= 1.0
 
 
@@ -206,6 +212,7 @@ def test_any_text_gets_a_detection_with_only_confident_findings(parts: list[str]
     [
         ("is it true that Wu-jin dies?", Progress(1, 12)),  # a question that asserts
         ("why did Nam-ra kill Wu-jin?", Progress(1, 12)),  # asking why says it happened
+        ("how did nam-ra get bitten?", Progress(1, 6)),  # ... and so does asking how it did
     ],
 )
 def test_a_question_that_embeds_a_statement_reveals_it(
@@ -215,16 +222,115 @@ def test_a_question_that_embeds_a_statement_reveals_it(
 
 
 @pytest.mark.parametrize(
+    ("text", "episode"),
+    [
+        # Words said before a question do not stop it asserting.
+        ("wait is it true Wu-jin dies?", Progress(1, 12)),
+        ("ok so is it true that Wu-jin dies?", Progress(1, 12)),
+        # A clause after "when" or "how", with no question mark, is said to have happened.
+        ("when Nam-ra threw Gwi-nam off the roof i screamed", Progress(1, 9)),
+        ("how cheong-san saved on-jo in the cafeteria >>>", Progress(1, 2)),
+    ],
+)
+def test_an_opener_or_a_when_clause_still_states(
+    library: Library, text: str, episode: Progress
+) -> None:
+    assert detect(library.default, text).latest == episode
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "wait did nam-ra die?",
+        "ok so does wu-jin die",
+        "when does season 2 come out",
+        "when will nam-ra come back",
+        "how long does cheong-san last",
+    ],
+)
+def test_an_opener_or_a_question_word_before_a_question_still_asks(
+    library: Library, text: str
+) -> None:
+    assert detect(library.default, text).latest is None
+
+
+def test_short_forms_read_as_the_words_they_stand_for(library: Library) -> None:
+    # "bc" is "because", a word the fact uses: unread, it weighed as a word no fact has.
+    engine = library.shows["stranger-things"]
+    found = detect(engine, "compasses were off bc she messed with them")
+    assert found.latest == Progress(1, 5)
+
+
+def test_a_name_that_starts_like_an_opener_is_still_a_name(library: Library) -> None:
+    assert detect(library.default, "so-ju gets bitten").latest == Progress(1, 11)
+
+
+def test_fans_words_for_breaking_read_as_the_bases(library: Library) -> None:
+    # The base says Eleven "shatters" the store's doors.
+    found = detect(library.shows["stranger-things"], "the doors get smashed at the store")
+    assert found.latest == Progress(1, 6)
+
+
+def test_the_shows_words_for_a_thing_are_one_concept(library: Library) -> None:
+    # Stranger Things' vocabulary: a "hazmat suit" is the base's "protective suit".
+    found = detect(
+        library.shows["stranger-things"], "the guy in the hazmat suit goes into the wall"
+    )
+    assert found.latest == Progress(1, 4)
+
+
+def test_ways_of_killing_oneself_read_as_killing_oneself(library: Library) -> None:
+    # The base asks "did benny kill himself"; the lab's cover-up is told in episode 8.
+    engine = library.shows["stranger-things"]
+    assert detect(engine, "they staged it so benny shot himself").latest == Progress(1, 8)
+
+
+def test_a_name_said_as_a_verb_names_nobody(library: Library) -> None:
+    engine = library.shows["stranger-things"]
+    # "will" the verb, not Will: nothing is said of him being found.
+    assert detect(engine, "trailer says his mom will do anything to find him").latest is None
+    assert detect(engine, "his mom finds will in the upside down").latest == Progress(1, 8)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "i feel like gwinam is gonna come back somehow",  # a feeling
+        "suhyeok and namra would be cute together",  # what would be
+        "maybe nam-ra throws gwi-nam off the roof",
+    ],
+)
+def test_feelings_and_what_would_be_reveal_nothing(library: Library, text: str) -> None:
+    assert detect(library.default, text).latest is None
+
+
+@pytest.mark.parametrize(
     "text",
     [
         "did Nam-ra kill Wu-jin?",  # a yes/no question asks
         "i bet Wu-jin dies",  # a guess
         "cheong-san x on-jo forever",  # shipping a couple
+        "cheongsan and onjo are endgame, right??",  # a question asked after a statement
         "how long is the show?",
     ],
 )
 def test_questions_guesses_and_ships_reveal_nothing(library: Library, text: str) -> None:
     assert detect(library.default, text).latest is None
+
+
+def test_asking_how_something_is_now_asks_how_it_works(library: Library) -> None:
+    assert detect(library.shows["stranger-things"], "how does eleven have powers").latest is None
+    assert detect(library.default, "how strong is nam-ra").latest is None  # no "?" typed
+    # Asking how someone dies still says they die.
+    assert detect(library.default, "how does ms. park die").latest == Progress(1, 3)
+
+
+def test_a_name_that_is_also_a_verb_after_an_auxiliary_is_the_name(library: Library) -> None:
+    engine = library.shows["stranger-things"]
+    assert (
+        detect(engine, "how did will die").latest == detect(engine, "how did will byers die").latest
+    )
+    assert detect(engine, "how did will die").latest is not None
 
 
 def test_a_person_noun_means_whom_the_next_sentence_names(library: Library) -> None:
@@ -237,10 +343,91 @@ def test_a_name_in_hangul_is_found_by_its_romanised_spelling(library: Library) -
     assert detect(library.default, "경수가 물렸어").latest == Progress(1, 3)  # infected in E3
 
 
+def test_a_name_of_several_words_is_read_before_the_words_in_it(library: Library) -> None:
+    # "bestie" reads as "friend" and "아빠" as "father", but "On-jo's bestie" is I-sak and
+    # "온조 아빠" is On-jo's father.
+    assert detect(library.default, "onjo's bestie turning in the classroom").latest == Progress(
+        1, 2
+    )
+    assert not detect(library.default, "온조 아빠가 희생했어").safe_for(Progress(1, 10))
+
+
+def test_korean_verbs_read_as_english_ones(library: Library) -> None:
+    engine = library.default
+    assert detect(engine, "남라가 귀남이 옥상에서 던져버렸어").latest == Progress(1, 9)  # throws
+    assert detect(engine, "은지가 불 질렀어").latest == Progress(1, 8)  # sets a fire
+    # "N이 되다" is "becomes a N": "좀비 됐어" became a zombie.
+    assert detect(engine, "이삭이 좀비 됐어").latest == Progress(1, 2)
+    assert detect(engine, "이제 됐어").latest is None  # "never mind"
+
+
+def test_the_detectors_language_gives_words_as_words() -> None:
+    # YAML reads a bare "on" or "no" as a boolean: every word must stay a word.
+    language = yaml.safe_load(
+        (PROJECT_ROOT / "bot" / "core" / "lang" / "detector.yaml").read_text(encoding="utf-8")
+    )
+
+    def leaves(node: object, where: str) -> list[tuple[str, object]]:
+        if isinstance(node, dict):
+            return [(f"{where}.{k}", k) for k in node] + [
+                leaf for k, v in node.items() for leaf in leaves(v, f"{where}.{k}")
+            ]
+        if isinstance(node, list):
+            return [leaf for item in node for leaf in leaves(item, where)]
+        return [(where, node)]
+
+    assert [leaf for leaf in leaves(language, "") if not isinstance(leaf[1], str)] == []
+
+
 def test_who_kills_is_not_who_dies(library: Library) -> None:
     found = detect(library.default, "Nam-ra kills Wu-jin")
     assert found.latest == Progress(1, 12)
     assert all("wu-jin" in f.fact.about for f in found.findings)
+
+
+def test_two_clauses_about_different_people_are_read_one_by_one(library: Library) -> None:
+    # Read whole, the second clause's words weighed against the first one's fact.
+    found = detect(library.default, "ji-min deserting hyo-ryung and wu-jin coming back for her")
+    assert found.latest == Progress(1, 10) and found.confidence >= 0.6
+    assert detect(library.default, "Nam-ra and Su-hyeok kiss").latest == Progress(1, 7)
+
+
+def test_who_infects_someone_is_not_infected(library: Library) -> None:
+    # Na-yeon is bitten and dies in episode 11; infecting "him" is no state of hers.
+    assert detect(library.default, "Na-yeon infects him on purpose").latest != Progress(1, 11)
+
+
+def test_in_korean_who_a_passive_verb_is_said_by_is_not_its_patient(library: Library) -> None:
+    # "남라가 귀남이한테 물렸어": Nam-ra bitten by Gwi-nam; his own bites are no part of it.
+    found = detect(library.default, "남라가 귀남이한테 물렸어")
+    assert found.latest == Progress(1, 6)
+    assert all("nam-ra" in f.fact.subjects for f in found.findings)
+    assert detect(library.default, "귀남이한테 물렸어").latest is None  # someone else's bite
+
+
+@pytest.mark.parametrize(
+    ("text", "episode"),
+    [
+        # "Cheong-san dies sacrificing himself. Once Gwi-nam has bitten him, ...": the bite is
+        # his too, though his fate's first sentence tells a death.
+        ("cheong-san gets bitten by gwi-nam", Progress(1, 11)),
+        ("gwi-nam bites cheong-san", Progress(1, 11)),
+        ("wu-jin gets bitten", Progress(1, 12)),
+        ("청산이 마지막에 귀남이한테 물렸어", Progress(1, 11)),
+        # "... not realising he has turned": "he" is Gyeong-su, named before it.
+        ("Cheong-san's mom becomes a zombie", Progress(1, 10)),
+    ],
+)
+def test_a_state_a_fate_tells_after_its_first_sentence_is_the_subjects(
+    library: Library, text: str, episode: Progress
+) -> None:
+    assert detect(library.default, text).latest == episode
+
+
+def test_how_something_happened_is_not_told_by_its_earlier_cause(library: Library) -> None:
+    # The bite (episode 6) answers "how did nam-ra become a half zombie"; that she is one is
+    # told in episode 8.
+    assert detect(library.default, "nam-ra becomes a half zombie").latest == Progress(1, 8)
 
 
 def test_a_plain_survival_is_the_latest(library: Library) -> None:
@@ -253,6 +440,11 @@ def test_almost_is_not_the_event(library: Library) -> None:
     assert detect(engine, "Mike and Eleven almost kiss").latest == Progress(1, 7)
     assert detect(engine, "Mike and Eleven kiss").latest == Progress(1, 8)
     assert detect(engine, "Will is a sweet kid").latest is None  # describes, tells nothing
+
+
+def test_a_word_said_twice_counts_once(library: Library) -> None:
+    # "dad" twice is not two words of "Like her firefighter dad, On-jo takes charge".
+    assert detect(library.default, "onjo's dad is the best dad").latest is None
 
 
 @pytest.mark.parametrize("name", sorted(BLIND_SETS))
@@ -276,12 +468,93 @@ def test_the_blind_sets_stay_where_they_were_read(library: Library, name: str) -
     assert len(flagged) / len(harmless) <= max_false_alarms, flagged
 
 
+@pytest.mark.parametrize(
+    ("slug", "text"),
+    [
+        # Who the people of the first episode are is the premise.
+        ("all-of-us-are-dead", "Su-hyeok used to be a delinquent"),
+        ("stranger-things", "Hopper lives alone in a trailer"),
+        # Who plays them is no part of the story, whatever else the actor did.
+        ("stranger-things", "Winona Ryder is incredible in this"),
+        ("stranger-things", "David Harbour is so good as Hopper"),
+    ],
+)
+def test_the_premise_and_the_cast_reveal_nothing(library: Library, slug: str, text: str) -> None:
+    assert detect(library.shows[slug], text).latest is None
+
+
+def test_where_the_fan_is_in_the_show_tells_nothing(library: Library) -> None:
+    # "started" is also a word of how the outbreak began: here it is the fan's progress.
+    engine = library.shows["stranger-things"]
+    assert detect(engine, "just started episode 1, the bike scene is so 80s").latest is None
+
+
+def test_a_profile_says_who_someone_is_when_first_seen(library: Library) -> None:
+    # Eleven's profile is of the first episode; that she is Terry's daughter is of the sixth.
+    engine = library.shows["stranger-things"]
+    assert detect(engine, "the girl with 011 on her arm is terry's daughter").latest == Progress(
+        1, 6
+    )
+    assert detect(engine, "Eleven turns out to be Terry Ives's daughter").latest == Progress(1, 6)
+
+
+def test_an_event_of_the_first_episode_is_still_told(library: Library) -> None:
+    found = detect(library.default, "a caged animal in the lab bites Hyeon-ju")
+    assert found.latest == Progress(1, 1)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Mike, Lucas and Dustin are the best friend group on tv",  # names listed, then "are"
+        "Mike and Dustin are best friends",
+    ],
+)
+def test_saying_what_people_are_to_each_other_tells_no_event(library: Library, text: str) -> None:
+    assert detect(library.shows["stranger-things"], text).latest is None
+
+
+def test_someone_and_their_things_are_described_too(library: Library) -> None:
+    assert detect(library.default, "ha-ri and her bow are my whole personality").latest is None
+
+
+def test_what_people_do_together_is_still_told(library: Library) -> None:
+    engine = library.shows["stranger-things"]
+    assert detect(engine, "Mike and Lucas make up at the junkyard").latest == Progress(1, 7)
+
+
+def test_a_question_after_a_fate_is_not_told_without_one(library: Library) -> None:
+    # "how many main characters die" asks a fate; naming the main characters tells none.
+    text = "Cheong-san, On-jo, Su-hyeok and Nam-ra are the main characters"
+    assert detect(library.default, text).latest is None
+
+
+def test_a_guess_with_a_fan_word_in_it_states_nothing(library: Library) -> None:
+    # "bro" is a fan word the detector drops, and was in the guess "trust me bro".
+    assert (
+        detect(library.default, "nam-ra throws gwi-nam off the roof, trust me bro").latest is None
+    )
+
+
 def test_a_name_through_a_relation_said_as_another_name_tells_who_they_are(
     library: Library,
 ) -> None:
     engine = library.shows["stranger-things"]
     assert detect(engine, "Becky is Eleven's aunt").latest == Progress(1, 6)
     assert detect(engine, "Joyce is Will's mom").latest is None  # the premise
+
+
+@pytest.mark.parametrize(
+    "text", ["the woman who never talks is eleven's mom", "eleven's mom is the lady with the tv"]
+)
+def test_a_name_through_a_relation_said_to_be_someone_described_tells_who_they_are(
+    library: Library, text: str
+) -> None:
+    assert detect(library.shows["stranger-things"], text).latest == Progress(1, 6)
+
+
+def test_a_name_through_a_relation_said_of_a_feeling_tells_nothing(library: Library) -> None:
+    assert detect(library.shows["stranger-things"], "eleven's mom is sad").latest is None
 
 
 def test_findings_come_in_one_order_whatever_the_hash_seed() -> None:
