@@ -32,6 +32,7 @@ from bot.core.results import Answer, CharacterView, RecapView, Status
 from bot.core.schema import Character, Fact, ShowFile
 from bot.core.smalltalk import chatter_in
 from bot.core.terms import (
+    OFFSCREEN,
     QUESTION_WORDS,
     SHOW_ENTITY,
     WHO,
@@ -141,7 +142,7 @@ class ShowView:
         asked = self._pronoun_owners(question)
         query = self._analyse(asked, progress)
         if not self._covers_episodes(query.episodes):
-            return result(Status.UNKNOWN)
+            return result(Status.UNKNOWN, beyond_episodes=True)
         query = self._resolve_description(asked, query, progress)
         query = self._resolve_role(question, asked, query, progress)
         ranked, matches = self._matches(query)
@@ -226,7 +227,11 @@ class ShowView:
         ):
             chosen = []  # "Does Hopper have kids?" before it is told: who he is answers nothing
         if not chosen:
-            return result(Status.UNKNOWN, suggestions=self._suggestions(ranked))
+            # The making of the show is in no episode; a season 2 may be spoken of in one.
+            beyond = OFFSCREEN in query.terms
+            return result(
+                Status.UNKNOWN, suggestions=self._suggestions(ranked), beyond_episodes=beyond
+            )
         # "When does X die?" wants the event itself, dated; so does a state last told episodes
         # ago ("is Dae-su ok?" at S1E7, when he was last seen in S1E4): where someone stood
         # then is not where they stand now.
@@ -367,12 +372,18 @@ class ShowView:
             if (m.score >= policy.answer_threshold or m.recall >= policy.strong_recall)
             and m.recall >= min_recall
         ]
-        seasons = {(season, 0) for season, episode in query.episodes if episode == 0}
-        if seasons - self._seasons_told:
+        if seasons := self._untold_seasons(query):
             # "When is season 2 out?" is answered only by what the base says of season 2,
             # never by what it says of season 1.
             matches = [m for m in matches if seasons <= self._seasons_of(m.fact)]
+            if query.asks_when:  # and "when" by a date, not by what it might be about
+                matches = [m for m in matches if "time" in self._kind_of(m.fact)]
         return ranked, matches
+
+    def _untold_seasons(self, query: Query) -> set[tuple[int, int]]:
+        """Return the seasons a question names that the base does not tell ("season 2")."""
+        seasons = {(season, 0) for season, episode in query.episodes if episode == 0}
+        return seasons - self._seasons_told
 
     def _seasons_of(self, fact: Fact) -> frozenset[tuple[int, int]]:
         """Return the seasons a fact speaks of by number ("a possible season 2")."""

@@ -104,7 +104,7 @@ def render_answer(answer: Answer, *, question: str | None = None, name_show: boo
         )
         if not answer.revealed and not _finished(answer.show, answer.progress):
             footer.insert(0, AS_OF_NOTE)
-    elif answer.revealed or _finished(answer.show, answer.progress):
+    elif answer.revealed or answer.beyond_episodes or _finished(answer.show, answer.progress):
         blocks.append(UNKNOWN_REPLY)
     else:
         blocks.append(NOT_YET_REPLY)

@@ -34,6 +34,9 @@ class Answer:
     # "When does X die?": each fact is shown with the episode that reveals it.
     dated: bool = False
     chatter: Chatter | None = None
+    # Asked about what no episode tells (the making of the show, a season it lacks): the
+    # same "not in my notes" at every progress point, never "later episodes may".
+    beyond_episodes: bool = False
 
 
 @dataclass(frozen=True, slots=True)
