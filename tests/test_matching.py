@@ -415,7 +415,7 @@ def test_the_making_of_the_show_is_not_in_my_notes_at_any_episode(engine) -> Non
     # No episode tells who plays On-jo: "later episodes may or may not" would be untrue.
     early = render_answer(engine.answer("who plays onjo", Progress(1, 3)))
     assert "Later episodes" not in early and "nothing in my notes" in early
-    late_story = render_answer(engine.answer("what is namra's blood type", Progress(1, 3)))
+    late_story = render_answer(engine.answer("who won the school football match", Progress(1, 3)))
     assert "Later episodes may or may not" in late_story  # a story question still says so
 
 
