@@ -423,3 +423,16 @@ def test_the_making_of_the_show_is_not_in_my_notes_at_any_episode(engine) -> Non
 def test_when_a_season_comes_out_is_answered_only_by_a_date(engine) -> None:
     assert engine.answer("when does season 2 drop", FINISHED).status is Status.UNKNOWN
     assert engine.answer("what happens in season 2", FINISHED).status is Status.ANSWERED
+
+
+def test_what_happened_to_someones_thing_is_not_their_fate() -> None:
+    st = Library.load(DATA_DIR).get("stranger-things")
+    answer = st.answer("what happened to will's bike", Progress(1, 8))
+    assert answer.facts and "bike" in answer.facts[0].answer
+    assert "fate" not in answer.facts[0].topics
+
+
+def test_a_leading_ok_is_an_opener_not_a_state() -> None:
+    st = Library.load(DATA_DIR).get("stranger-things")
+    answer = st.answer("ok so how did they get will back??", Progress(1, 8))
+    assert answer.facts and answer.facts[0].id == "will-rescued"

@@ -32,6 +32,7 @@ from bot.core.results import Answer, CharacterView, RecapView, Status
 from bot.core.schema import Character, Fact, ShowFile
 from bot.core.smalltalk import chatter_in
 from bot.core.terms import (
+    FATE,
     OFFSCREEN,
     QUESTION_WORDS,
     SHOW_ENTITY,
@@ -50,6 +51,7 @@ from bot.core.text import (
     PERSON_NOUNS,
     POSSESSIVE_PRONOUNS,
     RELATION_WORDS,
+    STOPWORDS,
     Lexicon,
     remembering_texts,
 )
@@ -185,7 +187,11 @@ class ShowView:
         # he make it to the end?" ask where X stands, which X's timeline tells even when no
         # fact is worded like the question.
         asks_event = bool(policy.event_words & query.terms.keys() or policy.answer_kinds & intents)
-        asks_state = (query.asks_fate or query.names_only) and not query.asks_when
+        asks_state = (
+            (query.asks_fate or query.names_only)
+            and not query.asks_when
+            and not self._asks_after_a_thing(question, asked)
+        )
         if query.entities and asks_state and not together and not asks_event:
             chosen = self._latest_states(query.entities, chosen)
             if query.names_only:  # who they are first, then where they stand
@@ -329,6 +335,27 @@ class ShowView:
         terms[entity_term(person)] = 1.0
         return replace(
             query, terms=terms, entities=query.entities - set(owners.values()) | {person}
+        )
+
+    def _asks_after_a_thing(self, question: str, asked: str) -> bool:
+        """Whether the question asks after something a person has ("what happened to Will's
+        bike"), not after the person."""
+        tokens = self.lexicon.words(asked)
+        possessors = {w[-1] for m in _POSSESSOR.findall(question) if (w := self.lexicon.words(m))}
+        if not possessors:
+            return False
+        mentions = self.names.find(tokens, fuzzy=False)
+        owners = [m for m in mentions if tokens[m.end - 1] in possessors]
+        if len(owners) < len(mentions):
+            return False  # "the bully's victims, Cheol-su and Eun-ji": people are named too
+        owned = [m.end for m in owners if m.end < len(tokens)]
+        concept_of = self.lexicon.concept_of
+        return any(
+            tokens[i] not in PERSON_NOUNS
+            and tokens[i] not in RELATION_WORDS
+            and tokens[i] not in STOPWORDS
+            and concept_of.get(tokens[i]) != FATE
+            for i in owned
         )
 
     def _roles(self) -> dict[str, frozenset[str]]:
