@@ -436,3 +436,16 @@ def test_a_leading_ok_is_an_opener_not_a_state() -> None:
     st = Library.load(DATA_DIR).get("stranger-things")
     answer = st.answer("ok so how did they get will back??", Progress(1, 8))
     assert answer.facts and answer.facts[0].id == "will-rescued"
+
+
+def test_a_later_stage_of_the_same_story_supersedes_the_earlier() -> None:
+    st = Library.load(DATA_DIR).get("stranger-things")
+    answer = st.answer("steve n nancy still together?", Progress(1, 8))
+    assert [f.id for f in answer.facts] == ["nancy-steve-end"]  # not the fight, not the drift
+    earlier = st.answer("steve n nancy still together?", Progress(1, 6))
+    assert earlier.facts and all(f.episode <= Progress(1, 6) for f in earlier.facts)
+
+
+def test_what_a_season_the_base_does_not_tell_holds_is_not_someones_state() -> None:
+    st = Library.load(DATA_DIR).get("stranger-things")
+    assert st.answer("what happens to el in season 2", Progress(1, 8)).status is Status.UNKNOWN

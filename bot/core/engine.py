@@ -191,6 +191,7 @@ class ShowView:
             (query.asks_fate or query.names_only)
             and not query.asks_when
             and not self._asks_after_a_thing(question, asked)
+            and not self._untold_seasons(query)  # "what happens to El in season 2"
         )
         if query.entities and asks_state and not together and not asks_event:
             chosen = self._latest_states(query.entities, chosen)
@@ -224,6 +225,8 @@ class ShowView:
             who = [f for f in chosen if is_profile(f) and query.entities & {*f.subjects}]
             chosen = who or chosen
         chosen = self._distinct(chosen)
+        if not query.asks_when:
+            chosen = latest_stages(chosen, query.entities, policy.stage_kinds)
         if (
             chosen
             and wanted
@@ -654,6 +657,29 @@ def focused_question(text: str) -> str | None:
 def content_terms(query: Query) -> set[str]:
     """Return what a question asks beyond whom it names and its question words."""
     return {t for t in query.terms if not is_entity(t) and t not in QUESTION_WORDS}
+
+
+def latest_stages(facts: list[Fact], named: frozenset[str], kinds: frozenset[str]) -> list[Fact]:
+    """Drop a stage a later card of the same story supersedes.
+
+    "Steve and Nancy, still together?" at the finale is answered by where they end up; the
+    same pair's earlier stages (drifting apart, the fight) would tell the opposite. Two cards
+    are stages of one story when both are states or relationships, the later holds every
+    topic of the earlier, and both are about the same people among those the question names.
+    """
+    kept: list[Fact] = []
+    for fact in facts:
+        later = any(
+            other.episode > fact.episode
+            and fact.kind in kinds
+            and other.kind in kinds
+            and set(fact.topics) <= set(other.topics)
+            and named & set(fact.about) == named & set(other.about)
+            for other in facts
+        )
+        if not later:
+            kept.append(fact)
+    return kept
 
 
 def is_relationship(fact: Fact, policy: AnswerPolicy) -> bool:

@@ -40,6 +40,9 @@ class AnswerPolicy:
     answer_kinds: frozenset[str] = frozenset({"reason", "quote", "time", "count"})
     # Words that make a question about two people one about them together.
     together_words: frozenset[str] = frozenset({ROMANCE, FRIEND, TOGETHER})
+    # The kinds of card that tell a stage of a story (where someone or a pair stands), of
+    # which a reply shows only the latest.
+    stage_kinds: frozenset[str] = frozenset({"state", "relationship"})
     # The topics of facts that tell what two people are to each other.
     relationship_topics: frozenset[str] = frozenset({"relationship", "romance", "family"})
     # Question words that ask for an event ("how did X die"), not for where X stands.
