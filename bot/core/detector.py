@@ -233,6 +233,7 @@ _STATEMENT_END = re.compile(
     + r")(?=\s)"
 )
 _NAME_SUFFIX: str = _KOREAN["name_suffix"]
+_TITLES = sorted(map(str, _KOREAN["titles"]), key=len, reverse=True)
 # Said after the one who does what a passive verb tells ("귀남이한테 물렸어", bitten by Gwi-nam):
 # read as "by" after the name.
 _AGENT_PARTICLES = tuple(_KOREAN["agent_particles"])
@@ -672,6 +673,8 @@ class SpoilerDetector:
             word = _romanised(base)
         elif bare and self._is_name(_romanised(bare)):
             word = _romanised(bare)
+        elif titled := self._titled(base):
+            word = titled  # "박선생님": the name written "박쌤"
         else:
             for prefix, english in _KOREAN_PREFIXES:
                 # A one-syllable stem is a whole word only: "문" (door) starts 문제 too.
@@ -683,6 +686,14 @@ class SpoilerDetector:
         if len(self._korean) < 4096:
             self._korean[token] = word
         return word
+
+    def _titled(self, word: str) -> str:
+        """Return a Korean name said with a title, as the show writes it with another ("박쌤")."""
+        title = next((t for t in _TITLES if word.endswith(t) and len(word) > len(t)), None)
+        if title is None:
+            return ""
+        surname = word[: -len(title)]
+        return next((surname + t for t in _TITLES if self._is_name(surname + t)), "")
 
     def _may_start_name(self, token: str) -> bool:
         """Whether a word may start a name: a first word of one, or a Hangul word."""
