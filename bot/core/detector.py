@@ -58,6 +58,7 @@ from typing import Any
 
 import yaml
 
+from bot.core.characters import best_described, describe_by_role
 from bot.core.derived import is_profile, profile_fact_id
 from bot.core.engine import ShowEngine, ShowView
 from bot.core.index import Query
@@ -80,6 +81,7 @@ from bot.core.terms import (
 )
 from bot.core.text import (
     PERSON_NOUNS,
+    RELATION_WORDS,
     STOPWORDS,
     is_hangul,
     stem,
@@ -725,7 +727,30 @@ class SpoilerDetector:
                 if person and (following in PERSON_NOUNS or _AGENT.search(word)):
                     found.add(person)
                     break
+        if not found and not PERSON_NOUNS.isdisjoint(tokens):
+            person = self._described_by_role(tokens)
+            if person:
+                found.add(person)
         return found
+
+    def _described_by_role(self, tokens: list[str]) -> str | None:
+        """Return whom a description fits as the answering core reads it ("the virus guy").
+
+        The description's qualifiers are matched against who each character is (their role,
+        names and profiles); it means someone only when one character fits clearly best.
+        """
+        found = describe_by_role(tokens, frozenset())
+        if found is None:
+            return None
+        qualifying = [t for t in found[0] if t not in PERSON_NOUNS and t not in RELATION_WORDS]
+        qualifiers = set(self.view.index.analyse(" ".join(qualifying), fuzzy=False).terms)
+        qualifiers -= self._opinions  # "the funny guy" may be a role; "the cute guy" is not
+        if not qualifiers:
+            return None
+        policy = self.view.policy
+        return best_described(
+            qualifiers, self.view._roles(), qualifiers, policy.role_recall, policy.role_margin
+        )
 
     def _statement_of(self, tokens: list[str], sentence: str) -> list[str] | None:
         """Return the words a sentence states, or None when it only asks, wishes or guesses.
