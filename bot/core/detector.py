@@ -246,6 +246,7 @@ _REWORDED = _FAN_WORDS | frozenset(_SYNONYMS) | frozenset(_MODALS)
 _MODAL_BEFORE = frozenset(_LANG["modal_before"])
 _MODAL_AFTER = frozenset(_LANG["modal_after"])
 _LATEST = frozenset(_LANG["latest_words"])
+_LATEST_STEMS = frozenset(stem(word) for word in _LATEST)
 _RELATIONS = frozenset(map(str, _LANG["relation_words"]))
 _SLANG = re.compile("|".join(f"(?:{pattern})" for pattern in _LANG["slang"]))
 _LIGHT = frozenset(stem(word) for word in _LANG["light_words"])
@@ -932,7 +933,9 @@ class SpoilerDetector:
             dict.fromkeys(
                 group
                 for token in tokens
-                if (
+                # "in the end" dates what it says, it is no ~ending event ("마지막에")
+                if _LATEST_STEMS.isdisjoint(self.view.lexicon.terms_of_word(token))
+                and (
                     group := tuple(
                         t
                         for t in self.view.lexicon.terms_of_word(token)
