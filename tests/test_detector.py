@@ -37,8 +37,8 @@ MAX_FALSE_ALARMS = 0.1
 BLIND_SETS = {
     "blind-messages.yaml": (0.95, 0.05),
     "blind-messages-2.yaml": (0.95, 0.05),
-    # Untuned: where its first reading stands (0.831 caught, 0.048 flagged), a little room.
-    "blind-messages-3.yaml": (0.8, 0.06),
+    # First reading 0.831 caught, 0.048 flagged; tuned on since to 0.909 and 0.016, a little room.
+    "blind-messages-3.yaml": (0.89, 0.03),
 }
 
 
@@ -576,3 +576,51 @@ def test_findings_come_in_one_order_whatever_the_hash_seed() -> None:
         for seed in ("1", "2", "3", "4")
     }
     assert len(outputs) == 1, outputs
+
+
+# Round 3 of the blind messages: fans' words the base words otherwise, and descriptions.
+@pytest.mark.parametrize(
+    ("slug", "text", "episode"),
+    [
+        # "launching" is throwing someone.
+        ("stranger-things", "eleven launched lucas off mike with her powers", Progress(1, 5)),
+        # "hanky" is a handkerchief, "on purpose" deliberately.
+        (
+            "all-of-us-are-dead",
+            "she rubbed her hanky on gyeong-su on purpose",
+            Progress(1, 3),
+        ),
+        # Telling someone one likes them is a confession, not the liking told earlier.
+        (
+            "all-of-us-are-dead",
+            "dae-su finally tells ha-ri he likes her in the middle of the chaos",
+            Progress(1, 10),
+        ),
+        # The honorific of a death, and a surname with another title than the show writes.
+        ("all-of-us-are-dead", "박선생님 결국 돌아가셨어", Progress(1, 3)),
+        # A role description the core reads names the one it fits.
+        ("all-of-us-are-dead", "the virus guy gets bitten in the end", Progress(1, 4)),
+    ],
+)
+def test_fans_words_and_descriptions_of_round_three_are_read(
+    library: Library, slug: str, text: str, episode: Progress
+) -> None:
+    found = detect(library.shows[slug], text)
+    assert found.latest is not None and found.latest >= episode
+    assert not found.safe_for(just_before(episode))
+
+
+@pytest.mark.parametrize(
+    ("slug", "text"),
+    [
+        # "dead last" ranks; "obviously" says nothing of the story.
+        ("all-of-us-are-dead", "my tier list: su-hyeok, on-jo, cheong-san, gwi-nam dead last"),
+        ("all-of-us-are-dead", "on-jo and cheong-san, obviously"),
+        # A genre before "show" gives no one a state.
+        ("all-of-us-are-dead", "ha-ri is the coolest character in any zombie show"),
+    ],
+)
+def test_rankings_and_genre_talk_of_round_three_reveal_nothing(
+    library: Library, slug: str, text: str
+) -> None:
+    assert detect(library.shows[slug], text).latest is None

@@ -58,6 +58,7 @@ from typing import Any
 
 import yaml
 
+from bot.core.characters import best_described, describe_by_role
 from bot.core.derived import is_profile, profile_fact_id
 from bot.core.engine import ShowEngine, ShowView
 from bot.core.index import Query
@@ -80,6 +81,7 @@ from bot.core.terms import (
 )
 from bot.core.text import (
     PERSON_NOUNS,
+    RELATION_WORDS,
     STOPWORDS,
     is_hangul,
     stem,
@@ -233,6 +235,7 @@ _STATEMENT_END = re.compile(
     + r")(?=\s)"
 )
 _NAME_SUFFIX: str = _KOREAN["name_suffix"]
+_TITLES = sorted(map(str, _KOREAN["titles"]), key=len, reverse=True)
 # Said after the one who does what a passive verb tells ("귀남이한테 물렸어", bitten by Gwi-nam):
 # read as "by" after the name.
 _AGENT_PARTICLES = tuple(_KOREAN["agent_particles"])
@@ -243,6 +246,7 @@ _REWORDED = _FAN_WORDS | frozenset(_SYNONYMS) | frozenset(_MODALS)
 _MODAL_BEFORE = frozenset(_LANG["modal_before"])
 _MODAL_AFTER = frozenset(_LANG["modal_after"])
 _LATEST = frozenset(_LANG["latest_words"])
+_LATEST_STEMS = frozenset(stem(word) for word in _LATEST)
 _RELATIONS = frozenset(map(str, _LANG["relation_words"]))
 _SLANG = re.compile("|".join(f"(?:{pattern})" for pattern in _LANG["slang"]))
 _LIGHT = frozenset(stem(word) for word in _LANG["light_words"])
@@ -672,6 +676,8 @@ class SpoilerDetector:
             word = _romanised(base)
         elif bare and self._is_name(_romanised(bare)):
             word = _romanised(bare)
+        elif titled := self._titled(base):
+            word = titled  # "박선생님": the name written "박쌤"
         else:
             for prefix, english in _KOREAN_PREFIXES:
                 # A one-syllable stem is a whole word only: "문" (door) starts 문제 too.
@@ -683,6 +689,14 @@ class SpoilerDetector:
         if len(self._korean) < 4096:
             self._korean[token] = word
         return word
+
+    def _titled(self, word: str) -> str:
+        """Return a Korean name said with a title, as the show writes it with another ("박쌤")."""
+        title = next((t for t in _TITLES if word.endswith(t) and len(word) > len(t)), None)
+        if title is None:
+            return ""
+        surname = word[: -len(title)]
+        return next((surname + t for t in _TITLES if self._is_name(surname + t)), "")
 
     def _may_start_name(self, token: str) -> bool:
         """Whether a word may start a name: a first word of one, or a Hangul word."""
@@ -714,7 +728,30 @@ class SpoilerDetector:
                 if person and (following in PERSON_NOUNS or _AGENT.search(word)):
                     found.add(person)
                     break
+        if not found and not PERSON_NOUNS.isdisjoint(tokens):
+            person = self._described_by_role(tokens)
+            if person:
+                found.add(person)
         return found
+
+    def _described_by_role(self, tokens: list[str]) -> str | None:
+        """Return whom a description fits as the answering core reads it ("the virus guy").
+
+        The description's qualifiers are matched against who each character is (their role,
+        names and profiles); it means someone only when one character fits clearly best.
+        """
+        found = describe_by_role(tokens, frozenset())
+        if found is None:
+            return None
+        qualifying = [t for t in found[0] if t not in PERSON_NOUNS and t not in RELATION_WORDS]
+        qualifiers = set(self.view.index.analyse(" ".join(qualifying), fuzzy=False).terms)
+        qualifiers -= self._opinions  # "the funny guy" may be a role; "the cute guy" is not
+        if not qualifiers:
+            return None
+        policy = self.view.policy
+        return best_described(
+            qualifiers, self.view._roles(), qualifiers, policy.role_recall, policy.role_margin
+        )
 
     def _statement_of(self, tokens: list[str], sentence: str) -> list[str] | None:
         """Return the words a sentence states, or None when it only asks, wishes or guesses.
@@ -896,7 +933,9 @@ class SpoilerDetector:
             dict.fromkeys(
                 group
                 for token in tokens
-                if (
+                # "in the end" dates what it says, it is no ~ending event ("마지막에")
+                if _LATEST_STEMS.isdisjoint(self.view.lexicon.terms_of_word(token))
+                and (
                     group := tuple(
                         t
                         for t in self.view.lexicon.terms_of_word(token)
