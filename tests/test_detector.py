@@ -329,10 +329,10 @@ def test_asking_how_something_is_now_asks_how_it_works(library: Library) -> None
 
 def test_a_name_that_is_also_a_verb_after_an_auxiliary_is_the_name(library: Library) -> None:
     engine = library.shows["stranger-things"]
-    assert (
-        detect(engine, "how did will die").latest == detect(engine, "how did will byers die").latest
-    )
-    assert detect(engine, "how did will die").latest is not None
+    # Read as the verb, "how did will get rescued" names no one and tells no rescue.
+    said = detect(engine, "how did will get rescued").latest
+    assert said == detect(engine, "how did will byers get rescued").latest
+    assert said is not None
 
 
 def test_a_person_noun_means_whom_the_next_sentence_names(library: Library) -> None:
