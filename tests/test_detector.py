@@ -39,6 +39,8 @@ BLIND_SETS = {
     "blind-messages-2.yaml": (0.95, 0.05),
     # First reading 0.831 caught, 0.048 flagged; tuned on since to 0.909 and 0.016, a little room.
     "blind-messages-3.yaml": (0.89, 0.03),
+    # Untuned: where its first reading stands (0.791 caught, 0.038 flagged), a little room.
+    "blind-messages-4.yaml": (0.75, 0.06),
 }
 
 
