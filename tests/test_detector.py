@@ -365,6 +365,17 @@ def test_korean_verbs_read_as_english_ones(library: Library) -> None:
     assert detect(engine, "이제 됐어").latest is None  # "never mind"
 
 
+def test_korean_scene_words_read_as_english_ones(library: Library) -> None:
+    engine = library.default
+    # "죽은 거" is that someone died; 복도 the hallway, 따라 following someone.
+    assert detect(engine, "박쌤이 복도에서 죽은 거 아직도 슬퍼").latest == Progress(1, 3)
+    assert detect(engine, "나연이 따라 복도로 나간 박쌤").latest == Progress(1, 3)
+    # 웃는 smiling, 기다리 waiting: the final scene on the roof.
+    assert detect(engine, "수혁이 옥상에서 웃는 장면 최고").latest == Progress(1, 12)
+    assert detect(engine, "남라가 옥상에서 기다리고 있어").latest == Progress(1, 12)
+    assert detect(engine, "죽은 친구들 생각나").latest is None
+
+
 def test_the_detectors_language_gives_words_as_words() -> None:
     # YAML reads a bare "on" or "no" as a boolean: every word must stay a word.
     language = yaml.safe_load(
