@@ -504,6 +504,16 @@ def test_where_the_fan_is_in_the_show_tells_nothing(library: Library) -> None:
     assert detect(engine, "just started episode 1, the bike scene is so 80s").latest is None
 
 
+def test_a_stretch_of_an_episode_is_where_not_what(library: Library) -> None:
+    # "the first ten minutes of the episode" points at a scene; its words weigh nothing.
+    engine = library.shows["stranger-things"]
+    found = detect(
+        engine, "the first ten minutes of the episode where they pull a body out of the quarry"
+    )
+    assert not found.safe_for(Progress(1, 2))
+    assert detect(engine, "the last five minutes of ep 3 were insane").latest is None
+
+
 def test_a_profile_says_who_someone_is_when_first_seen(library: Library) -> None:
     # Eleven's profile is of the first episode; that she is Terry's daughter is of the sixth.
     engine = library.shows["stranger-things"]
