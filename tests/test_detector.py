@@ -365,6 +365,16 @@ def test_korean_verbs_read_as_english_ones(library: Library) -> None:
     assert detect(engine, "이제 됐어").latest is None  # "never mind"
 
 
+def test_a_word_said_of_anyone_describes_no_one(library: Library) -> None:
+    # On-jo's role is "the main character": "character" fits everyone, "main" only her.
+    engine = library.default
+    assert detect(engine, "cheongsan is the best character ever").latest is None
+    assert detect(engine, "the main character survives").latest == Progress(1, 12)
+    # "the other way" is no one's role either: "he" is whom the quote before says.
+    found = detect(engine, "he yells he is the happiest guy in the school and runs the other way")
+    assert found.latest == Progress(1, 11)
+
+
 def test_korean_scene_words_read_as_english_ones(library: Library) -> None:
     engine = library.default
     # "죽은 거" is that someone died; 복도 the hallway, 따라 following someone.

@@ -176,6 +176,8 @@ _QUESTION_START = frozenset(
 )
 _PRONOUNS = frozenset("he she they him her them his hers their theirs".split())
 _NEARLY = frozenset("almost nearly".split())
+# Said of anyone in a show, as a person noun is: "the main character" is whom "main" fits.
+_CHARACTER = frozenset("character characters".split())
 # Killing words: the one who kills is not the one who dies.
 _KILLING = frozenset(stem(w) for w in "kill kills killed killing murder murders murdered".split())
 _PASSIVE = frozenset("is are was were be been being get gets got getting".split())
@@ -438,12 +440,13 @@ class SpoilerDetector:
             for subject in terms.subjects if terms.senses else ():
                 self._fates.setdefault(subject, []).append(terms)
         # A description says whom it means by a word only that person's role uses ("the
-        # archer girl", "the ex-delinquent"): role words -> the one character they fit.
+        # archer girl", "the ex-delinquent"): role words -> the one character they fit. A
+        # light word fits anyone ("the main character" is a role; "the best character" no one).
         roles: dict[str, set[str]] = {}
         for character in raw.values():
             first = character.role.split(". ")[0]
             for term in _content(self.view.index.analyse(first, fuzzy=False).terms):
-                if is_word(term) and term not in self._opinions:
+                if is_word(term) and term not in self._opinions and term not in _LIGHT:
                     roles.setdefault(term, set()).add(character.id)
         self._described = {t: next(iter(ids)) for t, ids in roles.items() if len(ids) == 1}
         self._korean: dict[str, str] = {}
@@ -725,7 +728,9 @@ class SpoilerDetector:
                     break
                 person = self._described.get(stem(word))
                 following = words[number + 1] if number + 1 < len(words) else ""
-                if person and (following in PERSON_NOUNS or _AGENT.search(word)):
+                if person and (
+                    following in PERSON_NOUNS or following in _CHARACTER or _AGENT.search(word)
+                ):
                     found.add(person)
                     break
         if not found and not PERSON_NOUNS.isdisjoint(tokens):
