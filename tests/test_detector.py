@@ -375,6 +375,15 @@ def test_a_word_said_of_anyone_describes_no_one(library: Library) -> None:
     assert found.latest == Progress(1, 11)
 
 
+def test_praise_after_a_comma_is_a_sentence_of_its_own(library: Library) -> None:
+    # "kudos to ... for ..." is about the fan's liking; read with the scene it drowns it.
+    engine = library.default
+    text = (
+        "the music room trap was clever, kudos to the writers for using their heads before the roof"
+    )
+    assert detect(engine, text).latest == Progress(1, 7)
+
+
 def test_korean_scene_words_read_as_english_ones(library: Library) -> None:
     engine = library.default
     # "죽은 거" is that someone died; 복도 the hallway, 따라 following someone.

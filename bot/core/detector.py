@@ -256,7 +256,12 @@ _TIES = frozenset(_LANG["tie_words"])
 # Emoji, arrows and " = " end a statement as a full stop does ("X saves Y 🥹 my boy ...").
 _SYMBOLS = re.compile(r"[\u2190-\u2bff\U0001f000-\U0001faff]+|\s=+\s")
 # "... and then the door is locked": a new clause, whoever it is about.
-_NEW_CLAUSE = re.compile(r",?\s+(?:and|but)\s+(?=(?:then|it|its|he|she|they|we|i)\b)", re.I)
+_NEW_CLAUSE = re.compile(
+    r",?\s+(?:and|but)\s+(?=(?:then|it|its|he|she|they|we|i)\b)"
+    # "..., props to the kids for ...": the fan's praise, a sentence of its own.
+    r"|,\s+(?=(?:props|kudos|shout ?outs?|respect)\s+(?:to|for)\b)",
+    re.I,
+)
 # Hangul syllables in Latin letters (Revised Romanisation), so a name written in Hangul is
 # found by its romanised spelling ("경수" -> "gyeongsu") when the show lists only that.
 _INITIALS = "g kk n d tt r m b pp s ss - j jj ch k t p h".split()
