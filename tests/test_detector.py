@@ -384,6 +384,13 @@ def test_praise_after_a_comma_is_a_sentence_of_its_own(library: Library) -> None
     assert detect(engine, text).latest == Progress(1, 7)
 
 
+def test_the_fans_tears_do_not_hide_what_made_them(library: Library) -> None:
+    # "i was crying ..." is dropped whole by the answering core; the detector reads on.
+    engine = library.default
+    assert detect(engine, "i was crying when jimin died").latest == Progress(1, 10)
+    assert detect(engine, "i was crying so hard").latest is None
+
+
 def test_korean_scene_words_read_as_english_ones(library: Library) -> None:
     engine = library.default
     # "죽은 거" is that someone died; 복도 the hallway, 따라 following someone.
