@@ -391,6 +391,14 @@ def test_the_fans_tears_do_not_hide_what_made_them(library: Library) -> None:
     assert detect(engine, "i was crying so hard").latest is None
 
 
+def test_a_fans_ranking_is_no_guess(library: Library) -> None:
+    # "... could be my favourite scene" ranks what the words before it say happens.
+    engine = library.shows["stranger-things"]
+    text = "el turning the board over to show where will is could be my favourite scene"
+    assert detect(engine, text).latest == Progress(1, 2)
+    assert detect(engine, "will might be the best character").latest is None
+
+
 def test_korean_scene_words_read_as_english_ones(library: Library) -> None:
     engine = library.default
     # "죽은 거" is that someone died; 복도 the hallway, 따라 following someone.
