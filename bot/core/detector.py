@@ -1254,10 +1254,12 @@ class SpoilerDetector:
         for other, other_told in others:
             if other.fact.episode >= finding.fact.episode:
                 continue
-            if other.confidence < finding.confidence - _CLOSE_CONFIDENCE:
+            # Compared rounded: sums over sets of terms differ in their last bits from one
+            # process to the next (0.85 is sometimes 0.8499999999999999).
+            if round(other.confidence, 9) < round(finding.confidence - _CLOSE_CONFIDENCE, 9):
                 continue  # a weaker, earlier match ("almost kiss") does not tell "kiss"
             extra = sum(self._weight(t) for t in told - other_told)
-            if extra <= _SAME_TELLING * weight:
+            if round(extra, 9) <= round(_SAME_TELLING * weight, 9):
                 return True
         return False
 
