@@ -399,6 +399,14 @@ def test_a_fans_ranking_is_no_guess(library: Library) -> None:
     assert detect(engine, "will might be the best character").latest is None
 
 
+def test_a_line_quoted_first_is_said_not_asked(library: Library) -> None:
+    # A song or a line in quotes that starts like a question is what someone sings or says.
+    engine = library.shows["stranger-things"]
+    found = detect(engine, "'should i stay or should i go' coming through the radio")
+    assert not found.safe_for(Progress(1, 3))
+    assert detect(engine, "should i stay or should i go coming through the radio").latest is None
+
+
 def test_korean_scene_words_read_as_english_ones(library: Library) -> None:
     engine = library.default
     # "죽은 거" is that someone died; 복도 the hallway, 따라 following someone.

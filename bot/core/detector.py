@@ -178,6 +178,7 @@ _PRONOUNS = frozenset("he she they him her them his hers their theirs".split())
 _NEARLY = frozenset("almost nearly".split())
 # Said of anyone in a show, as a person noun is: "the main character" is whom "main" fits.
 _CHARACTER = frozenset("character characters".split())
+_QUOTED_FIRST = re.compile(r"""\s*(['"\u2018\u201c])[^'"\u2019\u201d]{3,}['"\u2019\u201d]\s+\w""")
 # Killing words: the one who kills is not the one who dies.
 _KILLING = frozenset(stem(w) for w in "kill kills killed killing murder murders murdered".split())
 _PASSIVE = frozenset("is are was were be been being get gets got getting".split())
@@ -587,7 +588,11 @@ class SpoilerDetector:
         """Whether a sentence asks (ends in "?", starts like a question) or only wishes."""
         if _WISHES.intersection(tokens):
             return True
-        starts_like_one = bool(tokens) and tokens[0] in _QUESTION_START
+        # A line quoted first ("'should i stay or should i go' crackling out of the radio")
+        # is what someone says or sings, not the fan's question.
+        starts_like_one = (
+            bool(tokens) and tokens[0] in _QUESTION_START and not _QUOTED_FIRST.match(sentence)
+        )
         if _asked(sentence) and not (_exclaimed(sentence) and not starts_like_one):
             return True  # "the army just leaves them there??" exclaims
         if _asked(sentence) and tokens and tokens[-1] in _TAGS:
