@@ -407,6 +407,12 @@ def test_a_line_quoted_first_is_said_not_asked(library: Library) -> None:
     assert detect(engine, "should i stay or should i go coming through the radio").latest is None
 
 
+def test_shortening_a_name_is_what_short_for_tells(library: Library) -> None:
+    # The base says El is "short for Eleven"; a fan says Mike shortens it.
+    engine = library.shows["stranger-things"]
+    assert detect(engine, "mike shortens the number on her arm to el").latest == Progress(1, 2)
+
+
 def test_korean_scene_words_read_as_english_ones(library: Library) -> None:
     engine = library.default
     # "죽은 거" is that someone died; 복도 the hallway, 따라 following someone.
