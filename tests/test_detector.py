@@ -413,6 +413,10 @@ def test_shortening_a_name_is_what_short_for_tells(library: Library) -> None:
     assert detect(engine, "mike shortens the number on her arm to el").latest == Progress(1, 2)
 
 
+def test_a_fans_word_for_a_bite_is_a_bite(library: Library) -> None:
+    assert detect(library.default, "the science teacher gets chomped").latest == Progress(1, 4)
+
+
 def test_korean_scene_words_read_as_english_ones(library: Library) -> None:
     engine = library.default
     # "죽은 거" is that someone died; 복도 the hallway, 따라 following someone.
