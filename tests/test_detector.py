@@ -40,7 +40,8 @@ BLIND_SETS = {
     # First reading 0.831 caught, 0.048 flagged; tuned on since to 0.909 and 0.016, a little room.
     "blind-messages-3.yaml": (0.89, 0.03),
     # Untuned: where its first reading stands (0.791 caught, 0.038 flagged), a little room.
-    "blind-messages-4.yaml": (0.75, 0.06),
+    # Tuned on since to 0.925 caught and 0.019 flagged.
+    "blind-messages-4.yaml": (0.9, 0.03),
 }
 
 
@@ -365,6 +366,69 @@ def test_korean_verbs_read_as_english_ones(library: Library) -> None:
     assert detect(engine, "이제 됐어").latest is None  # "never mind"
 
 
+def test_a_word_said_of_anyone_describes_no_one(library: Library) -> None:
+    # On-jo's role is "the main character": "character" fits everyone, "main" only her.
+    engine = library.default
+    assert detect(engine, "cheongsan is the best character ever").latest is None
+    assert detect(engine, "the main character survives").latest == Progress(1, 12)
+    # "the other way" is no one's role either: "he" is whom the quote before says.
+    found = detect(engine, "he yells he is the happiest guy in the school and runs the other way")
+    assert found.latest == Progress(1, 11)
+
+
+def test_praise_after_a_comma_is_a_sentence_of_its_own(library: Library) -> None:
+    # "kudos to ... for ..." is about the fan's liking; read with the scene it drowns it.
+    engine = library.default
+    text = (
+        "the music room trap was clever, kudos to the writers for using their heads before the roof"
+    )
+    assert detect(engine, text).latest == Progress(1, 7)
+
+
+def test_the_fans_tears_do_not_hide_what_made_them(library: Library) -> None:
+    # "i was crying ..." is dropped whole by the answering core; the detector reads on.
+    engine = library.default
+    assert detect(engine, "i was crying when jimin died").latest == Progress(1, 10)
+    assert detect(engine, "i was crying so hard").latest is None
+
+
+def test_a_fans_ranking_is_no_guess(library: Library) -> None:
+    # "... could be my favourite scene" ranks what the words before it say happens.
+    engine = library.shows["stranger-things"]
+    text = "el turning the board over to show where will is could be my favourite scene"
+    assert detect(engine, text).latest == Progress(1, 2)
+    assert detect(engine, "will might be the best character").latest is None
+
+
+def test_a_line_quoted_first_is_said_not_asked(library: Library) -> None:
+    # A song or a line in quotes that starts like a question is what someone sings or says.
+    engine = library.shows["stranger-things"]
+    found = detect(engine, "'should i stay or should i go' coming through the radio")
+    assert not found.safe_for(Progress(1, 3))
+    assert detect(engine, "should i stay or should i go coming through the radio").latest is None
+
+
+def test_shortening_a_name_is_what_short_for_tells(library: Library) -> None:
+    # The base says El is "short for Eleven"; a fan says Mike shortens it.
+    engine = library.shows["stranger-things"]
+    assert detect(engine, "mike shortens the number on her arm to el").latest == Progress(1, 2)
+
+
+def test_a_fans_word_for_a_bite_is_a_bite(library: Library) -> None:
+    assert detect(library.default, "the science teacher gets chomped").latest == Progress(1, 4)
+
+
+def test_korean_scene_words_read_as_english_ones(library: Library) -> None:
+    engine = library.default
+    # "죽은 거" is that someone died; 복도 the hallway, 따라 following someone.
+    assert detect(engine, "박쌤이 복도에서 죽은 거 아직도 슬퍼").latest == Progress(1, 3)
+    assert detect(engine, "나연이 따라 복도로 나간 박쌤").latest == Progress(1, 3)
+    # 웃는 smiling, 기다리 waiting: the final scene on the roof.
+    assert detect(engine, "수혁이 옥상에서 웃는 장면 최고").latest == Progress(1, 12)
+    assert detect(engine, "남라가 옥상에서 기다리고 있어").latest == Progress(1, 12)
+    assert detect(engine, "죽은 친구들 생각나").latest is None
+
+
 def test_the_detectors_language_gives_words_as_words() -> None:
     # YAML reads a bare "on" or "no" as a boolean: every word must stay a word.
     language = yaml.safe_load(
@@ -493,6 +557,16 @@ def test_where_the_fan_is_in_the_show_tells_nothing(library: Library) -> None:
     assert detect(engine, "just started episode 1, the bike scene is so 80s").latest is None
 
 
+def test_a_stretch_of_an_episode_is_where_not_what(library: Library) -> None:
+    # "the first ten minutes of the episode" points at a scene; its words weigh nothing.
+    engine = library.shows["stranger-things"]
+    found = detect(
+        engine, "the first ten minutes of the episode where they pull a body out of the quarry"
+    )
+    assert not found.safe_for(Progress(1, 2))
+    assert detect(engine, "the last five minutes of ep 3 were insane").latest is None
+
+
 def test_a_profile_says_who_someone_is_when_first_seen(library: Library) -> None:
     # Eleven's profile is of the first episode; that she is Terry's daughter is of the sixth.
     engine = library.shows["stranger-things"]
@@ -576,6 +650,25 @@ def test_findings_come_in_one_order_whatever_the_hash_seed() -> None:
             env={**os.environ, "PYTHONHASHSEED": seed},
         ).stdout
         for seed in ("1", "2", "3", "4")
+    }
+    assert len(outputs) == 1, outputs
+
+
+def test_what_an_earlier_fact_tells_is_decided_whatever_the_hash_seed() -> None:
+    # Hopper living alone in a trailer is the premise (0.85 sure) against his survival (0.9):
+    # summed in some orders 0.85 came out a hair under, and the survival was told.
+    message = "Hopper lives alone in a trailer"
+    command = [sys.executable, "-m", "bot", "check", message, "--show", "stranger-things", "--json"]
+    outputs = {
+        subprocess.run(
+            command,
+            capture_output=True,
+            text=True,
+            check=True,
+            cwd=PROJECT_ROOT,
+            env={**os.environ, "PYTHONHASHSEED": seed},
+        ).stdout
+        for seed in ("1", "2", "5", "7")
     }
     assert len(outputs) == 1, outputs
 

@@ -176,6 +176,9 @@ _QUESTION_START = frozenset(
 )
 _PRONOUNS = frozenset("he she they him her them his hers their theirs".split())
 _NEARLY = frozenset("almost nearly".split())
+# Said of anyone in a show, as a person noun is: "the main character" is whom "main" fits.
+_CHARACTER = frozenset("character characters".split())
+_QUOTED_FIRST = re.compile(r"""\s*(['"\u2018\u201c])[^'"\u2019\u201d]{3,}['"\u2019\u201d]\s+\w""")
 # Killing words: the one who kills is not the one who dies.
 _KILLING = frozenset(stem(w) for w in "kill kills killed killing murder murders murdered".split())
 _PASSIVE = frozenset("is are was were be been being get gets got getting".split())
@@ -254,7 +257,12 @@ _TIES = frozenset(_LANG["tie_words"])
 # Emoji, arrows and " = " end a statement as a full stop does ("X saves Y 🥹 my boy ...").
 _SYMBOLS = re.compile(r"[\u2190-\u2bff\U0001f000-\U0001faff]+|\s=+\s")
 # "... and then the door is locked": a new clause, whoever it is about.
-_NEW_CLAUSE = re.compile(r",?\s+(?:and|but)\s+(?=(?:then|it|its|he|she|they|we|i)\b)", re.I)
+_NEW_CLAUSE = re.compile(
+    r",?\s+(?:and|but)\s+(?=(?:then|it|its|he|she|they|we|i)\b)"
+    # "..., props to the kids for ...": the fan's praise, a sentence of its own.
+    r"|,\s+(?=(?:props|kudos|shout ?outs?|respect)\s+(?:to|for)\b)",
+    re.I,
+)
 # Hangul syllables in Latin letters (Revised Romanisation), so a name written in Hangul is
 # found by its romanised spelling ("경수" -> "gyeongsu") when the show lists only that.
 _INITIALS = "g kk n d tt r m b pp s ss - j jj ch k t p h".split()
@@ -438,12 +446,13 @@ class SpoilerDetector:
             for subject in terms.subjects if terms.senses else ():
                 self._fates.setdefault(subject, []).append(terms)
         # A description says whom it means by a word only that person's role uses ("the
-        # archer girl", "the ex-delinquent"): role words -> the one character they fit.
+        # archer girl", "the ex-delinquent"): role words -> the one character they fit. A
+        # light word fits anyone ("the main character" is a role; "the best character" no one).
         roles: dict[str, set[str]] = {}
         for character in raw.values():
             first = character.role.split(". ")[0]
             for term in _content(self.view.index.analyse(first, fuzzy=False).terms):
-                if is_word(term) and term not in self._opinions:
+                if is_word(term) and term not in self._opinions and term not in _LIGHT:
                     roles.setdefault(term, set()).add(character.id)
         self._described = {t: next(iter(ids)) for t, ids in roles.items() if len(ids) == 1}
         self._korean: dict[str, str] = {}
@@ -579,7 +588,11 @@ class SpoilerDetector:
         """Whether a sentence asks (ends in "?", starts like a question) or only wishes."""
         if _WISHES.intersection(tokens):
             return True
-        starts_like_one = bool(tokens) and tokens[0] in _QUESTION_START
+        # A line quoted first ("'should i stay or should i go' crackling out of the radio")
+        # is what someone says or sings, not the fan's question.
+        starts_like_one = (
+            bool(tokens) and tokens[0] in _QUESTION_START and not _QUOTED_FIRST.match(sentence)
+        )
         if _asked(sentence) and not (_exclaimed(sentence) and not starts_like_one):
             return True  # "the army just leaves them there??" exclaims
         if _asked(sentence) and tokens and tokens[-1] in _TAGS:
@@ -725,7 +738,9 @@ class SpoilerDetector:
                     break
                 person = self._described.get(stem(word))
                 following = words[number + 1] if number + 1 < len(words) else ""
-                if person and (following in PERSON_NOUNS or _AGENT.search(word)):
+                if person and (
+                    following in PERSON_NOUNS or following in _CHARACTER or _AGENT.search(word)
+                ):
                     found.add(person)
                     break
         if not found and not PERSON_NOUNS.isdisjoint(tokens):
@@ -1244,10 +1259,12 @@ class SpoilerDetector:
         for other, other_told in others:
             if other.fact.episode >= finding.fact.episode:
                 continue
-            if other.confidence < finding.confidence - _CLOSE_CONFIDENCE:
+            # Compared rounded: sums over sets of terms differ in their last bits from one
+            # process to the next (0.85 is sometimes 0.8499999999999999).
+            if round(other.confidence, 9) < round(finding.confidence - _CLOSE_CONFIDENCE, 9):
                 continue  # a weaker, earlier match ("almost kiss") does not tell "kiss"
             extra = sum(self._weight(t) for t in told - other_told)
-            if extra <= _SAME_TELLING * weight:
+            if round(extra, 9) <= round(_SAME_TELLING * weight, 9):
                 return True
         return False
 
