@@ -90,6 +90,11 @@ class ShowNames:
             titles = {_title_tokens(name) for name in names} - {()}
             # Longest first, so stripping "Stranger Things season 1" takes the season too.
             self._titles[engine.slug] = sorted(titles, key=lambda t: -len("".join(t)))
+        # Compiled once: every routed question has its show's titles taken out.
+        self._patterns = {
+            slug: [_title_pattern(tokens) for tokens in titles]
+            for slug, titles in self._titles.items()
+        }
         self._by_title = {"".join(t): slug for slug, ts in self._titles.items() for t in ts}
         self._longest = max((len(t) for ts in self._titles.values() for t in ts), default=1)
 
@@ -158,8 +163,8 @@ class ShowNames:
     def strip(self, question: str, slug: str) -> str:
         """Take a show's title out of a question about it: "in X, who died" asks "who died"."""
         stripped = question
-        for tokens in self._titles[slug]:
-            stripped = _title_pattern(tokens).sub(" ", stripped)
+        for pattern in self._patterns[slug]:
+            stripped = pattern.sub(" ", stripped)
         stripped = " ".join(stripped.split())
         # "what is X about" is about the show itself: with its title gone nothing is asked.
         left = [w for w in words(stripped) if w not in STOPWORDS]
