@@ -303,6 +303,10 @@ class FactIndex:
         )
         return self._lexicon.terms_of_word(best[0]) if best else ()
 
+    def paraphrases_of(self, fact: Fact) -> list[frozenset[str]]:
+        """Return the terms of each of a fact's paraphrases, in order, as `analyse` reads them."""
+        return self._by_id[fact.id].paraphrases
+
     def terms_of(self, fact: Fact) -> frozenset[str]:
         """Return the terms a fact is indexed under (its paraphrases', answer's and people's)."""
         return frozenset(self._by_id[fact.id].weights)
