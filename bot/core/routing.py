@@ -97,6 +97,8 @@ class ShowNames:
         }
         self._by_title = {"".join(t): slug for slug, ts in self._titles.items() for t in ts}
         self._longest = max((len(t) for ts in self._titles.values() for t in ts), default=1)
+        # Every start of a title's letters: a run of words that starts none can't grow into one.
+        self._title_starts = {key[:i] for key in self._by_title for i in range(1, len(key) + 1)}
 
     def exact(self, typed: str) -> str | None:
         """Return the slug a typed name spells exactly (any case, spacing or script)."""
@@ -158,6 +160,8 @@ class ShowNames:
                 key += token
                 if slug is not None and slug not in found:
                     found.append(slug)
+                if key not in self._title_starts:
+                    break
         return found
 
     def strip(self, question: str, slug: str) -> str:
