@@ -89,6 +89,8 @@ class NameMatcher:
                 self.max_span = min(_MAX_SPAN, max(self.max_span, len(tokens)))
         # A folded spelling shared by two entities is no evidence for either.
         self._folded = {key: next(iter(ids)) for key, ids in folded.items() if len(ids) == 1}
+        # Every entity a mention can name.
+        self.entities = frozenset(self._exact.values()) | frozenset(self._folded.values())
         self._fuzzy_keys = [key for key in self._folded if len(key) >= 4]
         self._prefixes = {key[:i] for key in self._exact for i in range(1, len(key) + 1)}
         self._prefixes |= {key[:i] for key in self._folded for i in range(1, len(key) + 1)}

@@ -180,6 +180,8 @@ def met_names(engine: ShowEngine, question: str, progress: Progress) -> set[str]
     # Only the view at the viewer's own progress is asked, and without typo correction: a
     # person not met yet is a word this view has never heard, and a typo never routes.
     view = engine.view(progress)
+    if view.names.entities <= {SHOW_ENTITY}:
+        return set()  # no one met yet (a show not started): no name can route
     tokens = view.lexicon.words(question)
     found = set()
     for mention in view.names.find(tokens, fuzzy=False):
