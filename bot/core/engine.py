@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
+from collections.abc import Hashable
 from functools import lru_cache
 from itertools import chain
 from operator import attrgetter
@@ -80,6 +81,7 @@ class ShowView:
         lexicon: Lexicon | None = None,
         kinds: Kinds | None = None,
         policy: AnswerPolicy = DEFAULT_POLICY,
+        contents: dict[Hashable, dict[str, set[str]]] | None = None,
     ) -> None:
         self.point = point
         self.policy = policy
@@ -116,8 +118,12 @@ class ShowView:
         # Only facts a question asking for a kind ranks are read for it (see `_kind_of`).
         self._kinds: Kinds = {} if kinds is None else kinds
         # What each card says beyond whom it names, by its answer's text: worked out when a
-        # reply first holds the card (see `_content`), at most once per fact of the view.
-        self._contents: dict[str, set[str]] = {}
+        # reply first holds the card (see `_content`). It depends on the text and on the
+        # names this view knows, nothing else: views that know the same names share it.
+        known_names = frozenset((entity, tuple(spelt)) for entity, spelt in names.items())
+        self._contents: dict[str, set[str]] = ({} if contents is None else contents).setdefault(
+            known_names, {}
+        )
         self._fates: dict[str, list[Fact]] = {}
         for fact in self.facts:
             if policy.fate_topic in fact.topics:
@@ -485,6 +491,7 @@ class ShowEngine:
         self._characters = {c.id: c for c in show_file.characters}
         self._lexicon = Lexicon(self.show.vocabulary)
         self._kinds: Kinds = {}
+        self._contents: dict[Hashable, dict[str, set[str]]] = {}  # by the names a view knows
         # One view per progress point, each built the first time a viewer there asks (or all
         # at once by `build_views`): memory grows with the number of episodes, and a
         # question costs the same at every point. The base is cut for a view as it is built:
@@ -515,7 +522,7 @@ class ShowEngine:
             # bot answers on one event loop, so that costs time at worst, never a reply.
             with collector_paused(), remembering_texts():
                 cut = cut_show(self._show_file, point)
-                view = ShowView(cut, point, self._lexicon, self._kinds)
+                view = ShowView(cut, point, self._lexicon, self._kinds, contents=self._contents)
             self._views[point] = view
         return view
 
