@@ -327,7 +327,10 @@ class FactIndex:
         matches = []
         for position, found in top:
             doc = self._docs[position]
-            paraphrase_terms, paraphrase_inverse = self._paraphrase_parts(doc)
+            paraphrase_inverse = doc.paraphrase_inverse
+            if paraphrase_inverse is None:
+                paraphrase_inverse = self._paraphrase_parts(doc)[1]
+            paraphrase_terms = doc.paraphrase_terms
             # Precision: the share of the best-matching paraphrase that the question covers.
             shared = [0.0] * len(paraphrase_inverse)
             for term, weight in weights.items():
