@@ -11,6 +11,7 @@ import discord
 from discord import app_commands
 
 from bot.core.engine import ShowEngine
+from bot.core.progress import Progress
 from bot.errors import UserFacingError
 from bot.session import DISCORD_TIPS, ViewerSession
 
@@ -69,9 +70,10 @@ async def read_session(
     bot = interaction.client
     user = interaction.user.id
     slugs = [engine.slug for engine in shows]
+    stored: dict[str, Progress | None] = {}
     if len(slugs) == 1:
-        stored = {slugs[0]: await bot.storage.get_progress(user, slugs[0])}
-    else:
+        stored[slugs[0]] = await bot.storage.get_progress(user, slugs[0])
+    elif slugs:
         stored = await bot.storage.get_progress_in(user, slugs)  # one read, not one per show
     return ViewerSession(bot.library, stored, tips=DISCORD_TIPS, default=default)
 
