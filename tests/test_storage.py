@@ -131,6 +131,21 @@ async def test_progress_round_trip_and_overwrite(storage: Storage) -> None:
     assert await storage.has_data(big_id) is True
 
 
+async def test_progress_in_several_shows_is_read_at_once(storage: Storage) -> None:
+    await storage.set_progress(3, "show-a", Progress(1, 7))
+    await storage.set_progress(3, "show-c", Progress())
+    await storage.set_progress(4, "show-b", Progress(2, 1))  # another user's
+    assert await storage.get_progress_in(3, ["show-b", "show-a", "show-c"]) == {
+        "show-b": None,
+        "show-a": Progress(1, 7),
+        "show-c": Progress(),
+    }
+    assert await storage.get_progress_in(5, ["show-a", "show-b"]) == {
+        "show-a": None,
+        "show-b": None,
+    }
+
+
 async def test_not_started_progress_round_trips(storage: Storage) -> None:
     await storage.set_progress(5, "show", Progress())
     stored = await storage.get_progress(5, "show")

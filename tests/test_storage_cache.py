@@ -160,3 +160,64 @@ async def test_a_read_begun_before_a_write_is_not_joined_after_it(cached, monkey
     release.set()
     assert await early == Progress(1, 9)
     assert await cached.get_progress(1, "show") == Progress(1, 2)
+
+
+async def test_every_show_of_a_new_user_is_one_read_then_cached(cached, direct) -> None:
+    """Routing a question reads the asker's progress in every show: one SELECT, not one each."""
+    await direct.set_progress(1, "a", Progress(1, 4))
+    reads = count_progress_reads(cached)
+    assert await cached.get_progress_in(1, ["a", "b", "c"]) == {
+        "a": Progress(1, 4),
+        "b": None,
+        "c": None,
+    }
+    assert len(reads) == 1
+    assert await cached.get_progress(1, "b") is None  # each show cached, "never said" too
+    assert await cached.get_progress_in(1, ["c", "a"]) == {"c": None, "a": Progress(1, 4)}
+    assert len(reads) == 1
+    cached._progress.pop((1, "a"))  # one show missing: read alone
+    assert await cached.get_progress_in(1, ["a", "b"]) == {"a": Progress(1, 4), "b": None}
+    assert len(reads) == 2
+
+
+async def test_concurrent_reads_of_every_show_share_one(cached, direct) -> None:
+    await direct.set_progress(1, "b", Progress(1, 2))
+    reads = count_progress_reads(cached)
+    results = await asyncio.gather(*(cached.get_progress_in(1, ["a", "b"]) for _ in range(20)))
+    assert results == [{"a": None, "b": Progress(1, 2)}] * 20
+    assert len(reads) == 1
+
+
+async def test_a_read_of_every_show_that_overlaps_a_write_is_not_cached(
+    cached, monkeypatch
+) -> None:
+    await cached.set_progress(1, "a", Progress(1, 9))
+    cached._progress.pop((1, "a"))
+    release = asyncio.Event()
+    read_started = asyncio.Event()
+    original = Storage.get_progress_in
+
+    async def slow_read(self, user_id, shows):
+        values = await original(self, user_id, shows)  # reads S1E9
+        read_started.set()
+        await release.wait()
+        return values
+
+    monkeypatch.setattr(Storage, "get_progress_in", slow_read)
+    reader = asyncio.create_task(cached.get_progress_in(1, ["a", "b"]))
+    await read_started.wait()
+    await cached.set_progress(1, "a", Progress(1, 2))  # the viewer lowers their progress
+    release.set()
+    assert await reader == {"a": Progress(1, 9), "b": None}
+    monkeypatch.setattr(Storage, "get_progress_in", original)
+    assert await cached.get_progress_in(1, ["a", "b"]) == {"a": Progress(1, 2), "b": None}
+
+
+async def test_a_sharded_bot_reads_every_show_from_the_database(url, direct) -> None:
+    storage = await CachedStorage.open(url, options={"progress_cache": ProgressCache.OFF})
+    try:
+        assert await storage.get_progress_in(1, ["a", "b"]) == {"a": None, "b": None}
+        await direct.set_progress(1, "b", Progress(1, 3))  # through another shard
+        assert await storage.get_progress_in(1, ["a", "b"]) == {"a": None, "b": Progress(1, 3)}
+    finally:
+        await storage.close()

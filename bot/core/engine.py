@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
+from collections.abc import Hashable
 from dataclasses import replace
 from functools import lru_cache
 from itertools import chain
@@ -62,6 +63,9 @@ _POSSESSOR = re.compile(r"([^\W_][\w-]*)['’]s\b")
 # What kind of answer a fact gives (a reason, a time, a count...), by its kind and answer.
 Kinds = dict[tuple[str | None, str], frozenset[str]]
 
+# Progress values whose view is remembered: every episode of a long show, and then some.
+_REMEMBERED_POINTS = 4096
+
 # A fact's episode as a plain tuple, the order of Progress: tuples compare in C, and a sort
 # of a large base compared Progress objects a million times.
 _EPISODE_ORDER = attrgetter("episode.season", "episode.episode")
@@ -81,6 +85,7 @@ class ShowView:
         lexicon: Lexicon | None = None,
         kinds: Kinds | None = None,
         policy: AnswerPolicy = DEFAULT_POLICY,
+        contents: dict[Hashable, dict[str, set[str]]] | None = None,
     ) -> None:
         self.point = point
         self.policy = policy
@@ -116,6 +121,13 @@ class ShowView:
         # words, not the id, since a derived profile reads differently once a twist is out.
         # Only facts a question asking for a kind ranks are read for it (see `_kind_of`).
         self._kinds: Kinds = {} if kinds is None else kinds
+        # What each card says beyond whom it names, by its answer's text: worked out when a
+        # reply first holds the card (see `_content`). It depends on the text and on the
+        # names this view knows, nothing else: views that know the same names share it.
+        known_names = frozenset((entity, tuple(spelt)) for entity, spelt in names.items())
+        self._contents: dict[str, set[str]] = ({} if contents is None else contents).setdefault(
+            known_names, {}
+        )
         self._fates: dict[str, list[Fact]] = {}
         for fact in self.facts:
             if policy.fate_topic in fact.topics:
@@ -496,16 +508,19 @@ class ShowView:
 
     def _content(self, text: str) -> set[str]:
         """Return what a card says beyond whom it names: its words' stems."""
-        terms = self.index.analyse(text, fuzzy=False).terms
-        return {t for t in terms if is_word(t)} or {text}
+        content = self._contents.get(text)
+        if content is None:
+            terms = self.index.analyse(text, fuzzy=False).terms
+            content = self._contents[text] = {t for t in terms if is_word(t)} or {text}
+        return content
 
     def _suggestions(self, ranked: list[Match]) -> tuple[str, ...]:
         picks: dict[frozenset[str], str] = {}  # by meaning: "who is On-jo" = "who is Nam On-jo"
         for match in ranked:
             if match.score >= self.policy.suggestion_threshold:
-                question = match.fact.questions[0]
-                meaning = frozenset(self.index.analyse(question, fuzzy=False).terms)
-                picks.setdefault(meaning, question)
+                # The terms of its first paraphrase, as the index holds them.
+                meaning = self.index.paraphrases_of(match.fact)[0]
+                picks.setdefault(meaning, match.fact.questions[0])
         return tuple(picks.values())[: self.policy.max_suggestions]
 
     def met_characters(self) -> list[Character]:
@@ -534,6 +549,7 @@ class ShowEngine:
         self._characters = {c.id: c for c in show_file.characters}
         self._lexicon = Lexicon(self.show.vocabulary)
         self._kinds: Kinds = {}
+        self._contents: dict[Hashable, dict[str, set[str]]] = {}  # by the names a view knows
         # One view per progress point, each built the first time a viewer there asks (or all
         # at once by `build_views`): memory grows with the number of episodes, and a
         # question costs the same at every point. The base is cut for a view as it is built:
@@ -542,6 +558,9 @@ class ShowEngine:
         self._show_file = show_file
         self._points = progress_points(show_file)
         self._views: dict[Progress, ShowView] = {}
+        # The view each progress asked at is answered from: found by one look-up, not a
+        # bisection comparing Progress objects, on every question.
+        self._view_of: dict[Progress, ShowView] = {}
 
     @property
     def points(self) -> list[Progress]:
@@ -561,7 +580,7 @@ class ShowEngine:
             # bot answers on one event loop, so that costs time at worst, never a reply.
             with collector_paused(), remembering_texts():
                 cut = cut_show(self._show_file, point)
-                view = ShowView(cut, point, self._lexicon, self._kinds)
+                view = ShowView(cut, point, self._lexicon, self._kinds, contents=self._contents)
             self._views[point] = view
         return view
 
@@ -590,10 +609,18 @@ class ShowEngine:
 
     def view(self, progress: Progress, *, reveal: bool = False) -> ShowView:
         """Return the view a viewer at `progress` is answered from; `reveal` sees everything."""
-        if reveal or progress >= self.finale:
+        if reveal:
             return self.full
-        # The last point at or before the viewer's (points are in order, "not started" first).
-        return self._view_at(bisect_right(self._points, progress) - 1)
+        view = self._view_of.get(progress)
+        if view is None:
+            if progress >= self.finale:
+                view = self.full
+            else:
+                # The last point at or before the viewer's (in order, "not started" first).
+                view = self._view_at(bisect_right(self._points, progress) - 1)
+            if len(self._view_of) < _REMEMBERED_POINTS:
+                self._view_of[progress] = view
+        return view
 
     def parse_progress(self, text: str) -> Progress:
         return parse_progress(text, self.show)

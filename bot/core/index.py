@@ -303,6 +303,10 @@ class FactIndex:
         )
         return self._lexicon.terms_of_word(best[0]) if best else ()
 
+    def paraphrases_of(self, fact: Fact) -> list[frozenset[str]]:
+        """Return the terms of each of a fact's paraphrases, in order, as `analyse` reads them."""
+        return self._by_id[fact.id].paraphrases
+
     def terms_of(self, fact: Fact) -> frozenset[str]:
         """Return the terms a fact is indexed under (its paraphrases', answer's and people's)."""
         return frozenset(self._by_id[fact.id].weights)
@@ -323,7 +327,10 @@ class FactIndex:
         matches = []
         for position, found in top:
             doc = self._docs[position]
-            paraphrase_terms, paraphrase_inverse = self._paraphrase_parts(doc)
+            paraphrase_inverse = doc.paraphrase_inverse
+            if paraphrase_inverse is None:
+                paraphrase_inverse = self._paraphrase_parts(doc)[1]
+            paraphrase_terms = doc.paraphrase_terms
             # Precision: the share of the best-matching paraphrase that the question covers.
             shared = [0.0] * len(paraphrase_inverse)
             for term, weight in weights.items():

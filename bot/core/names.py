@@ -31,6 +31,8 @@ MAX_FUZZY_LOOKUPS = 12
 # fuzz.ratio of two keys is at most 2 * shorter / (shorter + longer): a key this much longer
 # than every name can't reach the cut-off of 80, so it is not looked up at all.
 _MAX_LENGTH_RATIO = 1.5
+# Texts whose fuzzy mentions are remembered: the last few questions, each read several times.
+_RECENT_TEXTS = 8
 
 
 @cache
@@ -87,10 +89,13 @@ class NameMatcher:
                 self.max_span = min(_MAX_SPAN, max(self.max_span, len(tokens)))
         # A folded spelling shared by two entities is no evidence for either.
         self._folded = {key: next(iter(ids)) for key, ids in folded.items() if len(ids) == 1}
+        # Every entity a mention can name.
+        self.entities = frozenset(self._exact.values()) | frozenset(self._folded.values())
         self._fuzzy_keys = [key for key in self._folded if len(key) >= 4]
         self._prefixes = {key[:i] for key in self._exact for i in range(1, len(key) + 1)}
         self._prefixes |= {key[:i] for key in self._folded for i in range(1, len(key) + 1)}
         self._starts_name = lru_cache(maxsize=WORD_CACHE_ENTRIES)(self._is_name_start)
+        self._recent: dict[tuple[str, ...], tuple[Mention, ...]] = {}
         self._longest_fuzzy = max(map(len, self._fuzzy_keys), default=0) * _MAX_LENGTH_RATIO
         name_tokens = {t for key in self._exact for t in re.findall(r"\w+", key)}
         self._name_tokens = frozenset(name_tokens)
@@ -107,9 +112,20 @@ class NameMatcher:
 
     def find(self, tokens: list[str], *, fuzzy: bool = True) -> list[Mention]:
         """Return non-overlapping mentions, preferring exact and longer matches."""
-        exact = self._find_exact(tokens)
         if not fuzzy:
-            return exact
+            return self._find_exact(tokens)
+        # One question is read several times (its analysis, then who a pronoun or a
+        # description means): it is looked for typos once, within one budget.
+        key = tuple(tokens)
+        found = self._recent.get(key)
+        if found is None:
+            found = self._recent[key] = tuple(self._find_fuzzy(tokens))
+            if len(self._recent) > _RECENT_TEXTS:
+                del self._recent[next(iter(self._recent))]
+        return list(found)
+
+    def _find_fuzzy(self, tokens: list[str]) -> list[Mention]:
+        exact = self._find_exact(tokens)
         covered = {i for mention in exact for i in range(mention.start, mention.end)}
         plain = [i in covered or self._is_plain(t) for i, t in enumerate(tokens)]
         if all(plain):

@@ -90,8 +90,15 @@ class ShowNames:
             titles = {_title_tokens(name) for name in names} - {()}
             # Longest first, so stripping "Stranger Things season 1" takes the season too.
             self._titles[engine.slug] = sorted(titles, key=lambda t: -len("".join(t)))
+        # Compiled once: every routed question has its show's titles taken out.
+        self._patterns = {
+            slug: [_title_pattern(tokens) for tokens in titles]
+            for slug, titles in self._titles.items()
+        }
         self._by_title = {"".join(t): slug for slug, ts in self._titles.items() for t in ts}
         self._longest = max((len(t) for ts in self._titles.values() for t in ts), default=1)
+        # Every start of a title's letters: a run of words that starts none can't grow into one.
+        self._title_starts = {key[:i] for key in self._by_title for i in range(1, len(key) + 1)}
 
     def exact(self, typed: str) -> str | None:
         """Return the slug a typed name spells exactly (any case, spacing or script)."""
@@ -153,13 +160,15 @@ class ShowNames:
                 key += token
                 if slug is not None and slug not in found:
                     found.append(slug)
+                if key not in self._title_starts:
+                    break
         return found
 
     def strip(self, question: str, slug: str) -> str:
         """Take a show's title out of a question about it: "in X, who died" asks "who died"."""
         stripped = question
-        for tokens in self._titles[slug]:
-            stripped = _title_pattern(tokens).sub(" ", stripped)
+        for pattern in self._patterns[slug]:
+            stripped = pattern.sub(" ", stripped)
         stripped = " ".join(stripped.split())
         # "what is X about" is about the show itself: with its title gone nothing is asked.
         left = [w for w in words(stripped) if w not in STOPWORDS]
@@ -171,6 +180,8 @@ def met_names(engine: ShowEngine, question: str, progress: Progress) -> set[str]
     # Only the view at the viewer's own progress is asked, and without typo correction: a
     # person not met yet is a word this view has never heard, and a typo never routes.
     view = engine.view(progress)
+    if view.names.entities <= {SHOW_ENTITY}:
+        return set()  # no one met yet (a show not started): no name can route
     tokens = view.lexicon.words(question)
     found = set()
     for mention in view.names.find(tokens, fuzzy=False):

@@ -279,10 +279,13 @@ def terms_of_word(word: str) -> tuple[str, ...]:
     return GENERIC.terms_of_word(word)
 
 
+_MARKDOWN = re.compile(r"([\\*_`~|>#\[\]<])")
+
+
 def escape_markdown(text: str) -> str:
     """Make text inert in Discord: markdown, spoiler bars, mentions, masked links, line breaks."""
     text = " ".join(text.split())
-    text = re.sub(r"([\\*_`~|>#\[\]<])", r"\\\1", text)
+    text = _MARKDOWN.sub(r"\\\1", text)
     return text.replace("@", "@\u200b")
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import enum
 from collections import OrderedDict
-from collections.abc import Awaitable, Callable, Hashable
+from collections.abc import Awaitable, Callable, Hashable, Sequence
 from typing import Any, Final, Generic, Literal, Self, TypeVar
 
 from bot.core.progress import Progress
@@ -154,20 +154,53 @@ class CachedStorage(Storage):
         if cached is not _MISSING:
             return cached
         return await self._read_once(
-            ("progress", key), self._progress, lambda: Storage.get_progress(self, user_id, show)
+            ("progress", key),
+            lambda: Storage.get_progress(self, user_id, show),
+            lambda value: self._progress.put(key, value),
         )
+
+    async def get_progress_in(
+        self, user_id: int, shows: Sequence[str]
+    ) -> dict[str, Progress | None]:
+        if not self._progress_trusted:
+            return await super().get_progress_in(user_id, shows)
+        found: dict[str, Progress | None] = {}
+        missing: list[str] = []
+        for show in shows:
+            cached = self._progress.get((user_id, show))
+            if cached is _MISSING:
+                missing.append(show)
+            else:
+                found[show] = cached
+        if len(missing) == 1:
+            found[missing[0]] = await self.get_progress(user_id, missing[0])
+        elif missing:
+            # A new user's every show in one read, each cached as a read of its own would be.
+            def store(values: dict[str, Progress | None]) -> None:
+                for show, value in values.items():
+                    self._progress.put((user_id, show), value)
+
+            wanted = tuple(missing)
+            read: dict[str, Progress | None] = await self._read_once(
+                ("progress-in", (user_id, wanted)),
+                lambda: Storage.get_progress_in(self, user_id, wanted),
+                store,
+            )
+            found.update(read)
+        return {show: found[show] for show in shows}
 
     async def _read_once(
         self,
         flight: tuple[str, Any],
-        lru: _LRU[Any, T],
         read: Callable[[], Awaitable[T]],
+        store: Callable[[T], None],
     ) -> T:
-        """Read a missing entry, sharing one database read among concurrent askers.
+        """Read missing entries, sharing one database read among concurrent askers.
 
         A cold burst asks for one guild's settings, and each user's progress, many times at
         once. Joining a read is safe only if nothing changed since it began: then the value
-        it returns is as fresh as a new read would be, and it is cached on the same terms.
+        it returns is as fresh as a new read would be, and it is cached on the same terms
+        (`store`; progress only while it may be served from memory).
         """
         pending = self._flights.get(flight)
         if pending is not None and pending[1] == self._writes:
@@ -181,9 +214,9 @@ class CachedStorage(Storage):
                 del self._flights[flight]
             if done.cancelled() or done.exception() is not None:
                 return
-            trusted = lru is self._guilds or self._progress_trusted
+            trusted = flight[0] == "guild" or self._progress_trusted
             if writes == self._writes and trusted:
-                lru.put(flight[1], done.result())
+                store(done.result())
 
         task.add_done_callback(landed)
         return await asyncio.shield(task)
@@ -218,7 +251,9 @@ class CachedStorage(Storage):
         if cached is not _MISSING:
             return cached
         return await self._read_once(
-            ("guild", guild_id), self._guilds, lambda: Storage.get_guild_settings(self, guild_id)
+            ("guild", guild_id),
+            lambda: Storage.get_guild_settings(self, guild_id),
+            lambda config: self._guilds.put(guild_id, config),
         )
 
     async def update_guild_settings(

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import enum
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator, Iterator, Sequence
 from contextlib import asynccontextmanager, contextmanager
 from dataclasses import dataclass
 from typing import Any, Final, Literal, Self, cast
@@ -34,6 +34,12 @@ _USER_TABLES = (ViewerProgress,)
 _PROGRESS_QUERY = select(ViewerProgress.season, ViewerProgress.episode).where(
     ViewerProgress.user_id == bindparam("u"), ViewerProgress.show == bindparam("s")
 )
+
+# Every show of a user at once (a row per show they said, so a handful): a question with no
+# show named reads the asker's progress in each loaded show to route it.
+_USER_PROGRESS_QUERY = select(
+    ViewerProgress.show, ViewerProgress.season, ViewerProgress.episode
+).where(ViewerProgress.user_id == bindparam("u"))
 
 # SQLSTATE classes meaning the server, not the query, is the problem: connection exception,
 # insufficient resources, operator intervention (shutdown, starting up).
@@ -168,6 +174,17 @@ class Storage:
                 result = await connection.execute(_PROGRESS_QUERY, {"u": user_id, "s": show})
                 row = result.first()
         return None if row is None else Progress(row[0], row[1])
+
+    async def get_progress_in(
+        self, user_id: int, shows: Sequence[str]
+    ) -> dict[str, Progress | None]:
+        """Return how far the user has watched each show (None where never said), in one read."""
+        with self._outages_reported():
+            async with self._reader.connect() as connection:
+                result = await connection.execute(_USER_PROGRESS_QUERY, {"u": user_id})
+                rows = result.all()
+        found = {show: Progress(season, episode) for show, season, episode in rows}
+        return {show: found.get(show) for show in shows}
 
     async def set_progress(self, user_id: int, show: str, progress: Progress) -> None:
         """Store how far the user has watched the show, replacing what was there."""

@@ -11,6 +11,7 @@ import discord
 from discord import app_commands
 
 from bot.core.engine import ShowEngine
+from bot.core.progress import Progress
 from bot.errors import UserFacingError
 from bot.session import DISCORD_TIPS, ViewerSession
 
@@ -68,7 +69,12 @@ async def read_session(
     """Return the user's session, with their stored progress in each of `shows`."""
     bot = interaction.client
     user = interaction.user.id
-    stored = {engine.slug: await bot.storage.get_progress(user, engine.slug) for engine in shows}
+    slugs = [engine.slug for engine in shows]
+    stored: dict[str, Progress | None] = {}
+    if len(slugs) == 1:
+        stored[slugs[0]] = await bot.storage.get_progress(user, slugs[0])
+    elif slugs:
+        stored = await bot.storage.get_progress_in(user, slugs)  # one read, not one per show
     return ViewerSession(bot.library, stored, tips=DISCORD_TIPS, default=default)
 
 
