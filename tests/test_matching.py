@@ -449,3 +449,8 @@ def test_a_later_stage_of_the_same_story_supersedes_the_earlier() -> None:
 def test_what_a_season_the_base_does_not_tell_holds_is_not_someones_state() -> None:
     st = Library.load(DATA_DIR).get("stranger-things")
     assert st.answer("what happens to el in season 2", Progress(1, 8)).status is Status.UNKNOWN
+
+
+def test_a_relation_no_alias_names_is_not_the_owners_state(engine) -> None:
+    answer = engine.answer("what happened to cheongsan's mom", FINISHED)
+    assert answer.facts and "cheong-san" not in answer.facts[0].subjects

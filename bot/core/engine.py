@@ -365,9 +365,10 @@ class ShowView:
             return False  # "the bully's victims, Cheol-su and Eun-ji": people are named too
         owned = [m.end for m in owners if m.end < len(tokens)]
         concept_of = self.lexicon.concept_of
+        # A relation no alias names ("Cheong-san's mom" when she is no character) is someone
+        # else too; a person noun is left to the role reading ("On-jo's childhood friend").
         return any(
             tokens[i] not in PERSON_NOUNS
-            and tokens[i] not in RELATION_WORDS
             and tokens[i] not in STOPWORDS
             and concept_of.get(tokens[i]) != FATE
             for i in owned
