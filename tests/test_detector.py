@@ -639,18 +639,7 @@ def test_findings_come_in_one_order_whatever_the_hash_seed() -> None:
     # Sets of terms iterate in a per-process order, so sums over them can differ in their last
     # bits; "Safe for me?" and `check --json` must still list the same findings the same way.
     message = "남라 마지막에 옥상에 살아있었어!! 다시 온대"
-    command = [sys.executable, "-m", "bot", "check", message, "--progress", "S1E3", "--json"]
-    outputs = {
-        subprocess.run(
-            command,
-            capture_output=True,
-            text=True,
-            check=True,
-            cwd=PROJECT_ROOT,
-            env={**os.environ, "PYTHONHASHSEED": seed},
-        ).stdout
-        for seed in ("1", "2", "3", "4")
-    }
+    outputs = checked_under_seeds([message, "--progress", "S1E3"], ("1", "2", "3", "4"))
     assert len(outputs) == 1, outputs
 
 
@@ -658,8 +647,14 @@ def test_what_an_earlier_fact_tells_is_decided_whatever_the_hash_seed() -> None:
     # Hopper living alone in a trailer is the premise (0.85 sure) against his survival (0.9):
     # summed in some orders 0.85 came out a hair under, and the survival was told.
     message = "Hopper lives alone in a trailer"
-    command = [sys.executable, "-m", "bot", "check", message, "--show", "stranger-things", "--json"]
-    outputs = {
+    outputs = checked_under_seeds([message, "--show", "stranger-things"], ("1", "2", "5", "7"))
+    assert len(outputs) == 1, outputs
+
+
+def checked_under_seeds(arguments: list[str], seeds: tuple[str, ...]) -> set[str]:
+    """Return the distinct outputs of `python -m bot check ... --json` under each hash seed."""
+    command = [sys.executable, "-m", "bot", "check", *arguments, "--json"]
+    return {
         subprocess.run(
             command,
             capture_output=True,
@@ -668,9 +663,8 @@ def test_what_an_earlier_fact_tells_is_decided_whatever_the_hash_seed() -> None:
             cwd=PROJECT_ROOT,
             env={**os.environ, "PYTHONHASHSEED": seed},
         ).stdout
-        for seed in ("1", "2", "5", "7")
+        for seed in seeds
     }
-    assert len(outputs) == 1, outputs
 
 
 # Round 3 of the blind messages: fans' words the base words otherwise, and descriptions.

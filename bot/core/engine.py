@@ -25,7 +25,7 @@ from bot.core.collector import collector_paused
 from bot.core.cut import as_known, cut_show, progress_points
 from bot.core.derived import derived_facts, is_profile, profile_fact_id
 from bot.core.index import FactIndex, Match, Query
-from bot.core.names import NameMatcher
+from bot.core.names import Mention, NameMatcher
 from bot.core.policy import DEFAULT_POLICY, AnswerPolicy
 from bot.core.progress import Progress, last_episode, parse_progress, valid_range
 from bot.core.recaps import complete_episode, recap_view
@@ -56,6 +56,9 @@ from bot.core.text import (
     Lexicon,
     remembering_texts,
 )
+
+# A question's words, the names it says exactly, and those of them written with 's.
+Possessives = tuple[list[str], list[Mention], list[Mention]]
 
 # "On-jo's friend": the name a possessive is written on (its last word, as a question's words are).
 _POSSESSOR = re.compile(r"([^\W_][\w-]*)['’]s\b")
@@ -158,7 +161,8 @@ class ShowView:
         if not self._covers_episodes(query.episodes):
             return result(Status.UNKNOWN, beyond_episodes=True)
         query = self._resolve_description(asked, query, progress)
-        query = self._resolve_role(question, asked, query, progress)
+        possessives = self._possessives(question, asked)
+        query = self._resolve_role(possessives, query, progress)
         ranked, matches = self._matches(query)
         if not matches and (focus := focused_question(question)) is not None:
             # A long message buries its question in chatter: ask the question sentences,
@@ -202,7 +206,7 @@ class ShowView:
         asks_state = (
             (query.asks_fate or query.names_only)
             and not query.asks_when
-            and not self._asks_after_a_thing(question, asked)
+            and not asks_after_a_thing(possessives, self.lexicon.concept_of)
             and not self._untold_seasons(query)  # "what happens to El in season 2"
         )
         if query.entities and asks_state and not together and not asks_event:
@@ -310,17 +314,14 @@ class ShowView:
         resolved.terms[entity_term(people[0])] = 1.0
         return resolved
 
-    def _resolve_role(self, question: str, asked: str, query: Query, progress: Progress) -> Query:
+    def _resolve_role(self, possessives: Possessives, query: Query, progress: Progress) -> Query:
         """Read "did the funny guy survive" and "On-jo's childhood friend" as about that person.
 
         The description is matched against who each character is (their role and names); it
         names someone only when one character fits it clearly better than any other.
         """
-        tokens = self.lexicon.words(asked)
-        possessors = {w[-1] for m in _POSSESSOR.findall(question) if (w := self.lexicon.words(m))}
-        # Exact names only: the question's own analysis has spent its typo budget already.
-        mentions = [m for m in self.names.find(tokens, fuzzy=False) if m.entity in self.characters]
-        owners = {m.end - 1: m.entity for m in mentions if tokens[m.end - 1] in possessors}
+        tokens, _, owning = possessives
+        owners = {m.end - 1: m.entity for m in owning if m.entity in self.characters}
         if query.entities - set(owners.values()):
             return query  # someone is named besides whose friend or child is asked after
         found = describe_by_role(tokens, frozenset(owners))
@@ -352,27 +353,17 @@ class ShowView:
             query, terms=terms, entities=query.entities - set(owners.values()) | {person}
         )
 
-    def _asks_after_a_thing(self, question: str, asked: str) -> bool:
-        """Whether the question asks after something a person has ("what happened to Will's
-        bike"), not after the person."""
+    def _possessives(self, question: str, asked: str) -> Possessives:
+        """Return the words of a question, the names it says, and those written with 's.
+
+        Exact names only: the question's own analysis has spent its typo budget already.
+        """
         tokens = self.lexicon.words(asked)
         possessors = {w[-1] for m in _POSSESSOR.findall(question) if (w := self.lexicon.words(m))}
         if not possessors:
-            return False
+            return tokens, [], []
         mentions = self.names.find(tokens, fuzzy=False)
-        owners = [m for m in mentions if tokens[m.end - 1] in possessors]
-        if len(owners) < len(mentions):
-            return False  # "the bully's victims, Cheol-su and Eun-ji": people are named too
-        owned = [m.end for m in owners if m.end < len(tokens)]
-        concept_of = self.lexicon.concept_of
-        # A relation no alias names ("Cheong-san's mom" when she is no character) is someone
-        # else too; a person noun is left to the role reading ("On-jo's childhood friend").
-        return any(
-            tokens[i] not in PERSON_NOUNS
-            and tokens[i] not in STOPWORDS
-            and concept_of.get(tokens[i]) != FATE
-            for i in owned
-        )
+        return tokens, mentions, [m for m in mentions if tokens[m.end - 1] in possessors]
 
     def _roles(self) -> dict[str, frozenset[str]]:
         """Return, for each character of this view, the terms of their role, names and profiles."""
@@ -685,6 +676,23 @@ def focused_question(text: str) -> str | None:
 def content_terms(query: Query) -> set[str]:
     """Return what a question asks beyond whom it names and its question words."""
     return {t for t in query.terms if not is_entity(t) and t not in QUESTION_WORDS}
+
+
+def asks_after_a_thing(possessives: Possessives, concept_of: dict[str, str]) -> bool:
+    """Whether a question asks after something a person has ("what happened to Will's bike"),
+    not after the person."""
+    tokens, mentions, owners = possessives
+    if not owners or len(owners) < len(mentions):
+        return False  # "the bully's victims, Cheol-su and Eun-ji": people are named too
+    owned = [m.end for m in owners if m.end < len(tokens)]
+    # A relation no alias names ("Cheong-san's mom" when she is no character) is someone
+    # else too; a person noun is left to the role reading ("On-jo's childhood friend").
+    return any(
+        tokens[i] not in PERSON_NOUNS
+        and tokens[i] not in STOPWORDS
+        and concept_of.get(tokens[i]) != FATE
+        for i in owned
+    )
 
 
 def latest_stages(facts: list[Fact], named: frozenset[str], kinds: frozenset[str]) -> list[Fact]:
