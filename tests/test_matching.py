@@ -35,6 +35,7 @@ def engine() -> ShowEngine:
         "who directed the show",
         "who plays namra",
         "where did they film the school scenes",
+        "what real school did they film hyosan high at",
     ],
 )
 def test_questions_outside_the_fact_base_are_unknown(engine, question) -> None:
@@ -336,6 +337,7 @@ def test_a_state_told_episodes_ago_is_dated(engine) -> None:
     [
         ("did the funny guy survive", "dae-su"),  # the joker, by the words of his profile
         ("what happened to onjo's childhood friend", "cheong-san"),  # a role owned by a name
+        ("detective guy make it or nah", "jae-ik"),  # no article at the start of a message
     ],
 )
 def test_a_description_by_role_is_the_one_person_it_fits(engine, question, person) -> None:
@@ -454,3 +456,38 @@ def test_what_a_season_the_base_does_not_tell_holds_is_not_someones_state() -> N
 def test_a_relation_no_alias_names_is_not_the_owners_state(engine) -> None:
     answer = engine.answer("what happened to cheongsan's mom", FINISHED)
     assert answer.facts and "cheong-san" not in answer.facts[0].subjects
+
+
+def test_a_relation_neither_alias_nor_role_names_yet_is_not_the_owners_state(engine) -> None:
+    # At S1E3 Cheong-san's mother is no character yet: nothing up to then answers it.
+    answer = engine.answer("is cheongsan's mom ok, she's outside right", Progress(1, 3))
+    assert answer.status is Status.UNKNOWN
+
+
+def test_an_event_that_holds_more_of_a_state_question_comes_first(engine) -> None:
+    # "died" asks after a state, but Na-yeon's state is not what "which teacher" asks.
+    answer = engine.answer("which teacher died saving nayeon", Progress(1, 3))
+    assert answer.facts[0].subjects == ["ms-park"]
+    answer = engine.answer("what's the word dae su made up for half zombies", FINISHED)
+    assert "fate" not in answer.facts[0].topics
+
+
+def test_how_something_was_done_is_the_event_before_the_state_or_profile(engine) -> None:
+    answer = engine.answer("how did namra get the zombies to go away", Progress(1, 6))
+    assert "fate" not in answer.facts[0].topics
+    answer = engine.answer("how did onjo know namra would be up there", FINISHED)
+    assert "fate" not in answer.facts[0].topics and not answer.facts[0].id.startswith("who")
+    # ... while "how did X die" is still answered by how X's story ends.
+    answer = engine.answer("how did onjo's dad die", FINISHED)
+    assert answer.facts[0].subjects == ["so-ju"]
+
+
+def test_how_is_someone_asks_where_they_stand() -> None:
+    st = Library.load(DATA_DIR).get("stranger-things")
+    answer = st.answer("how is el's mom", Progress(1, 6))
+    assert answer.facts and answer.facts[0].id == "terry-state"
+
+
+def test_a_word_for_seeing_finds_what_was_seen(engine) -> None:
+    answer = engine.answer("what did onjo spot from up on the mountain", FINISHED)
+    assert answer.facts[0].id == "fire-on-school-roof"

@@ -185,7 +185,8 @@ def _description_start(tokens: list[str], noun: int, owners: frozenset[int]) -> 
             return i if qualified else None
         if tokens[i] in STOPWORDS or tokens[i] in _CLAUSE_ENDS:
             return None
-    return None
+    # Fans drop the article at the start of a message: "detective guy make it or nah".
+    return 0 if 0 < noun <= 3 else None
 
 
 _QUALIFIERS = frozenset({"with", "in", "from"})

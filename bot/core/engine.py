@@ -34,6 +34,7 @@ from bot.core.schema import Character, Fact, ShowFile
 from bot.core.smalltalk import chatter_in
 from bot.core.terms import (
     FATE,
+    HOW,
     OFFSCREEN,
     QUESTION_WORDS,
     SHOW_ENTITY,
@@ -53,6 +54,7 @@ from bot.core.text import (
     POSSESSIVE_PRONOUNS,
     RELATION_WORDS,
     STOPWORDS,
+    YES_NO_OPENERS,
     Lexicon,
     remembering_texts,
 )
@@ -203,21 +205,31 @@ class ShowView:
         # he make it to the end?" ask where X stands, which X's timeline tells even when no
         # fact is worded like the question.
         asks_event = bool(policy.event_words & query.terms.keys() or policy.answer_kinds & intents)
+        if owners := relatives_unnamed(possessives, query.entities):
+            # "Did Cheong-san's mom make it?" before she is a character: his story is not hers.
+            owner_states = {f.id for e in owners for f in self._fates.get(e, [])}
+            chosen = [f for f in chosen if f.id not in owner_states]
         asks_state = (
             (query.asks_fate or query.names_only)
             and not query.asks_when
-            and not asks_after_a_thing(possessives, self.lexicon.concept_of)
+            and not asks_after_a_thing(possessives, self.lexicon.concept_of, query.entities)
             and not self._untold_seasons(query)  # "what happens to El in season 2"
         )
         if query.entities and asks_state and not together and not asks_event:
+            yes_no = bool(tokens) and tokens[0] in YES_NO_OPENERS  # "is X a half-zombie?"
+            event = None if yes_no else self._answering_event(matches, ranked, query.entities)
             chosen = self._latest_states(query.entities, chosen)
+            if event is not None:
+                chosen = [event, *(f for f in chosen if f is not event)][: len(chosen)]
             if query.names_only:  # who they are first, then where they stand
                 profiles = {profile_fact_id(e) for e in query.entities}
                 chosen.sort(key=lambda fact: fact.id not in profiles)
         elif query.entities and chosen:
-            if query.asks_fate or content_terms(query):
+            if query.asks_fate or asks_event or content_terms(query):
                 # "How did X die?", "who went after X?": what X did or met, not who X is.
                 chosen.sort(key=is_profile)
+            if asks_event and (event := self._event_over_state(chosen[0], matches, query)):
+                chosen = [event, *(f for f in chosen if f is not event)]
             if query.entities & set(chosen[0].subjects) and not is_profile(chosen[0]):
                 # Beside the one event asked about, other states of the same people are padding.
                 states = {f.id for e in query.entities for f in self._fates.get(e, [])}
@@ -445,13 +457,59 @@ class ShowView:
             # Who someone is does not say whether they live: better nothing than a profile.
             return [f for f in chosen if not is_profile(f)]
         stale = {f.id for entity in entities for f in self._fates.get(entity, [])}
-        others = [f for f in chosen if f.id not in stale and f not in latest]
+        policy = self.policy
+        others = [
+            f
+            for f in chosen
+            if f.id not in stale
+            and f not in latest
+            # Where other people stand is padding: "does El die" is not asked of Mike.
+            and not (f.kind == policy.state_kind and entities.isdisjoint(f.subjects))
+        ]
         # "Which of the main four live?" gets each of them, not the first three.
-        limit = max(self.policy.max_facts, min(len(latest) + bool(others), self.policy.max_fates))
+        limit = max(policy.max_facts, min(len(latest) + bool(others), policy.max_fates))
         if len(entities) > 1 and others:
             # "Does On-jo end up with Cheong-san?" is about the two of them, not each alone.
             return [others[0], *latest, *others[1:]][:limit]
         return [*latest, *others][:limit]
+
+    def _answering_event(
+        self, matches: list[Match], ranked: list[Match], entities: frozenset[str]
+    ) -> Fact | None:
+        """Return the event card that answers a state question better than the states do.
+
+        "Which teacher died saving Na-yeon?" uses a fate word, yet the card about the teacher
+        holds far more of the question than where Na-yeon stands does.
+        """
+        if not matches:
+            return None
+        top = matches[0]
+        states = {f.id for e in entities for f in self._fates.get(e, [])}
+        if top.fact.id in states or is_profile(top.fact):
+            return None
+        latest = {self._fates[e][-1].id for e in entities if e in self._fates}
+        best_state = max((m.recall for m in ranked if m.fact.id in latest), default=0.0)
+        return top.fact if top.recall >= best_state + self.policy.event_margin else None
+
+    def _event_over_state(self, first: Fact, matches: list[Match], query: Query) -> Fact | None:
+        """Return the event card that tells how or why better than the state card first.
+
+        "How did Nam-ra get the zombies to go away?": where she stands mentions it, the
+        card about her trick tells it.
+        """
+        states = {f.id for e in query.entities for f in self._fates.get(e, [])}
+        if first.id not in states or query.asks_fate or HOW not in query.terms:
+            return None  # "how did X die" is answered by X's last state, "why" often too
+        held = next((m.recall for m in matches if m.fact is first), 1.0)
+        fate = self.policy.fate_topic
+        return next(
+            (
+                m.fact
+                for m in matches
+                if m.recall > held and fate not in m.fact.topics and not is_profile(m.fact)
+            ),
+            None,
+        )
 
     def _prefer_kind(self, matches: list[Match], intents: frozenset[str]) -> list[Match]:
         """Rank first, among facts that fit, those of the kind the question asks for."""
@@ -678,20 +736,36 @@ def content_terms(query: Query) -> set[str]:
     return {t for t in query.terms if not is_entity(t) and t not in QUESTION_WORDS}
 
 
-def asks_after_a_thing(possessives: Possessives, concept_of: dict[str, str]) -> bool:
+def asks_after_a_thing(
+    possessives: Possessives, concept_of: dict[str, str], asked: frozenset[str]
+) -> bool:
     """Whether a question asks after something a person has ("what happened to Will's bike"),
-    not after the person."""
+    not after the person.
+
+    `asked` holds whom the question is about once descriptions are read: a relation neither
+    an alias nor a role names ("Cheong-san's mom" before she is a character) leaves its owner
+    there, and is someone else too.
+    """
     tokens, mentions, owners = possessives
     if not owners or len(owners) < len(mentions):
         return False  # "the bully's victims, Cheol-su and Eun-ji": people are named too
-    owned = [m.end for m in owners if m.end < len(tokens)]
-    # A relation no alias names ("Cheong-san's mom" when she is no character) is someone
-    # else too; a person noun is left to the role reading ("On-jo's childhood friend").
+    owned = [(m.end, m.entity) for m in owners if m.end < len(tokens)]
     return any(
-        tokens[i] not in PERSON_NOUNS
+        (tokens[i] not in PERSON_NOUNS or (tokens[i] in RELATION_WORDS and owner in asked))
         and tokens[i] not in STOPWORDS
         and concept_of.get(tokens[i]) != FATE
-        for i in owned
+        for i, owner in owned
+    )
+
+
+def relatives_unnamed(possessives: Possessives, asked: frozenset[str]) -> frozenset[str]:
+    """Return the people whose relative a question asks after when no alias or role names
+    that relative ("Cheong-san's mom" before she is a character)."""
+    tokens, _, owners = possessives
+    return frozenset(
+        m.entity
+        for m in owners
+        if m.end < len(tokens) and tokens[m.end] in RELATION_WORDS and m.entity in asked
     )
 
 

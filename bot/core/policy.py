@@ -43,10 +43,15 @@ class AnswerPolicy:
     # The kinds of card that tell a stage of a story (where someone or a pair stands), of
     # which a reply shows only the latest.
     stage_kinds: frozenset[str] = frozenset({"state", "relationship"})
+    # The kind of card that tells where someone stands at one point.
+    state_kind: str = "state"
     # The topics of facts that tell what two people are to each other.
     relationship_topics: frozenset[str] = frozenset({"relationship", "romance", "family"})
     # Question words that ask for an event ("how did X die"), not for where X stands.
     event_words: frozenset[str] = frozenset({HOW, WHY})
+    # A question about someone's state is answered first by an event card that holds this
+    # much more of the question than their latest state ("which teacher died saving Na-yeon").
+    event_margin: float = 0.2
     # The intent ("her whole arc") answered with one person's timeline, dated.
     timeline_intent: str = "arc"
     # The topic of the facts that tell someone's state: their timeline, their latest state.

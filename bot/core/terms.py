@@ -159,3 +159,5 @@ TOGETHER = concept_term("together")
 # A fact must speak of it to answer a question that uses it: a question about the actors is
 # not answered by a fact about the character they play.
 OFFSCREEN = concept_term("offscreen")
+# ... and a question about where the show was filmed is not answered by who is in its cast.
+FILMING_PLACE = concept_term("filmingplace")

@@ -14,7 +14,7 @@ import snowballstemmer
 import yaml
 
 from bot.core.schema import Vocabulary
-from bot.core.terms import OFFSCREEN, QUESTION_WORDS, SHOW_CONCEPT, concept_term
+from bot.core.terms import FILMING_PLACE, OFFSCREEN, QUESTION_WORDS, SHOW_CONCEPT, concept_term
 
 # With PyStemmer installed (a dependency) snowballstemmer hands out its C stemmer, the same
 # algorithm about 200 times faster: every new word is stemmed, and junk is all new words.
@@ -50,6 +50,7 @@ def _concept_map(concepts: dict[str, list[str]]) -> dict[str, str]:
 CONCEPT_OF: dict[str, str] = _concept_map(_EN["concepts"])
 PERSON_NOUNS = frozenset(_EN["person_nouns"])
 POSSESSIVE_PRONOUNS = frozenset(_EN["possessive_pronouns"])
+YES_NO_OPENERS = frozenset(_EN["yes_no_openers"])
 RELATION_WORDS: dict[str, list[str]] = {
     word: group for group in _EN["relation_words"] for word in group
 }
@@ -195,7 +196,8 @@ class Lexicon:
         self.vocabulary = vocabulary
         self.concept_of = {**CONCEPT_OF, **_concept_map(vocabulary.concepts)}
         self.states = frozenset(concept_term(state) for state in vocabulary.states)
-        self.required = frozenset({OFFSCREEN}) if vocabulary.offscreen_questions else frozenset()
+        offscreen = frozenset({OFFSCREEN, FILMING_PLACE})
+        self.required = offscreen if vocabulary.offscreen_questions else frozenset()
         self.folds_names = vocabulary.name_folding == "korean"
         phrases = sorted(vocabulary.phrases, key=len, reverse=True)
         self._phrases = {
