@@ -491,3 +491,18 @@ def test_how_is_someone_asks_where_they_stand() -> None:
 def test_a_word_for_seeing_finds_what_was_seen(engine) -> None:
     answer = engine.answer("what did onjo spot from up on the mountain", FINISHED)
     assert answer.facts[0].id == "fire-on-school-roof"
+
+
+def test_a_description_in_korean_is_the_person_it_fits(engine) -> None:
+    # "The girl who shoots a bow": her name "the girl with the bow" says what describes her.
+    answer = engine.answer("활 쏘는 여자애 이름이 뭐야?", Progress(1, 5))
+    assert answer.facts and "ha-ri" in answer.facts[0].subjects
+
+
+def test_where_people_not_asked_about_stand_is_not_padding() -> None:
+    st = Library.load(DATA_DIR).get("stranger-things")
+    answer = st.answer("what did they make the bath thing out of", Progress(1, 8))
+    assert answer.facts and all(fact.kind != "state" for fact in answer.facts)
+    # ... while "who" may be answered by where people stand.
+    assert st.answer("does el die", Progress(1, 7)).facts[0].subjects == ["eleven"]
+    assert len(st.answer("does el die", Progress(1, 7)).facts) == 1

@@ -189,7 +189,8 @@ def _description_start(tokens: list[str], noun: int, owners: frozenset[int]) -> 
     return 0 if 0 < noun <= 3 else None
 
 
-_QUALIFIERS = frozenset({"with", "in", "from"})
+HAVING = "with"  # "the girl with the bow"
+_QUALIFIERS = frozenset({HAVING, "in", "from"})
 _ARTICLES = frozenset({"the", "that", "this", "a", "an"})
 _CLAUSE_ENDS = frozenset(
     {"what", "whats", "whatever", "who", "how", "is", "did", "does", "was", "where", "why", "when"}

@@ -12,6 +12,7 @@ from operator import attrgetter
 from typing import Any
 
 from bot.core.characters import (
+    HAVING,
     best_described,
     complete_character,
     describe_by_role,
@@ -252,6 +253,10 @@ class ShowView:
             # "Who is Jane?" asks who she is, before any scene a paraphrase names her in.
             who = [f for f in chosen if is_profile(f) and query.entities & {*f.subjects}]
             chosen = who or chosen
+        if chosen and not query.asks_fate and WHO not in query.terms:
+            # Where people the question does not name stand is padding beside what it asks
+            # ("what did they make the bath out of" is not asked of Will and Barb).
+            chosen = [chosen[0], *(f for f in chosen[1:] if not self._bystander(f, query))]
         chosen = self._distinct(chosen)
         if not query.asks_when:
             chosen = latest_stages(chosen, query.entities, policy.stage_kinds)
@@ -382,6 +387,7 @@ class ShowView:
         if self._role_terms is None:
             told = {
                 c.id: set(self.index.analyse(" ".join([c.role, *c.names]), fuzzy=False).terms)
+                | self._described_by(c)
                 for c in self.characters.values()
             }
             for fact in self.facts:  # a profile's questions are how fans describe someone
@@ -389,6 +395,18 @@ class ShowView:
                     told[person] |= self.index.terms_of(fact)
             self._role_terms = {id_: frozenset(terms) for id_, terms in told.items()}
         return self._role_terms
+
+    def _described_by(self, character: Character) -> set[str]:
+        """Return the words of the names that describe someone ("the girl with the bow").
+
+        Read as names, they say only who she is; a description in another language ("활 쏘는
+        여자애") is matched on what they say of her.
+        """
+        words = [self.lexicon.words(alias) for alias in character.aliases]
+        # What someone has describes them; where they are ("the thing in the wall") is
+        # already said by the scenes a question is matched with.
+        described = [w for w in words if HAVING in w]
+        return {t for alias in described for w in alias for t in self.lexicon.terms_of_word(w)}
 
     def _profiled(self, fact: Fact) -> str | None:
         """Return whom a profile is of: its one subject, or the one its answer opens with."""
@@ -472,6 +490,10 @@ class ShowView:
             # "Does On-jo end up with Cheong-san?" is about the two of them, not each alone.
             return [others[0], *latest, *others[1:]][:limit]
         return [*latest, *others][:limit]
+
+    def _bystander(self, fact: Fact, query: Query) -> bool:
+        """Whether a card tells where someone the question does not name stands."""
+        return fact.kind == self.policy.state_kind and query.entities.isdisjoint(fact.subjects)
 
     def _answering_event(
         self, matches: list[Match], ranked: list[Match], entities: frozenset[str]

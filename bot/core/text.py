@@ -48,7 +48,7 @@ def _concept_map(concepts: dict[str, list[str]]) -> dict[str, str]:
 
 
 CONCEPT_OF: dict[str, str] = _concept_map(_EN["concepts"])
-PERSON_NOUNS = frozenset(_EN["person_nouns"])
+PERSON_NOUNS = frozenset(_EN["person_nouns"]) | frozenset(_KO["person_nouns"])
 POSSESSIVE_PRONOUNS = frozenset(_EN["possessive_pronouns"])
 YES_NO_OPENERS = frozenset(_EN["yes_no_openers"])
 RELATION_WORDS: dict[str, list[str]] = {
