@@ -506,3 +506,17 @@ def test_where_people_not_asked_about_stand_is_not_padding() -> None:
     # ... while "who" may be answered by where people stand.
     assert st.answer("does el die", Progress(1, 7)).facts[0].subjects == ["eleven"]
     assert len(st.answer("does el die", Progress(1, 7)).facts) == 1
+
+
+@pytest.mark.parametrize(
+    "question",
+    ["where did they shoot season 1", "how much were the kid actors getting paid per episode"],
+)
+def test_the_making_of_is_not_answered_by_the_cast_list(question) -> None:
+    st = Library.load(DATA_DIR).get("stranger-things")
+    assert st.answer(question, Progress(1, 8)).status is Status.UNKNOWN
+
+
+def test_fans_slang_for_killing_is_killing(engine) -> None:
+    answer = engine.answer("who offed the principal and who got it on camera", Progress(1, 4))
+    assert answer.facts[0].id == "gwi-nam-kills-principal"

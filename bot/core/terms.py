@@ -159,5 +159,7 @@ TOGETHER = concept_term("together")
 # A fact must speak of it to answer a question that uses it: a question about the actors is
 # not answered by a fact about the character they play.
 OFFSCREEN = concept_term("offscreen")
-# ... and a question about where the show was filmed is not answered by who is in its cast.
+# ... and a question about where the show was filmed, or what its cast earned, is not answered
+# by who is in its cast.
 FILMING_PLACE = concept_term("filmingplace")
+ACTOR_PAY = concept_term("actorpay")

@@ -14,7 +14,14 @@ import snowballstemmer
 import yaml
 
 from bot.core.schema import Vocabulary
-from bot.core.terms import FILMING_PLACE, OFFSCREEN, QUESTION_WORDS, SHOW_CONCEPT, concept_term
+from bot.core.terms import (
+    ACTOR_PAY,
+    FILMING_PLACE,
+    OFFSCREEN,
+    QUESTION_WORDS,
+    SHOW_CONCEPT,
+    concept_term,
+)
 
 # With PyStemmer installed (a dependency) snowballstemmer hands out its C stemmer, the same
 # algorithm about 200 times faster: every new word is stemmed, and junk is all new words.
@@ -196,7 +203,7 @@ class Lexicon:
         self.vocabulary = vocabulary
         self.concept_of = {**CONCEPT_OF, **_concept_map(vocabulary.concepts)}
         self.states = frozenset(concept_term(state) for state in vocabulary.states)
-        offscreen = frozenset({OFFSCREEN, FILMING_PLACE})
+        offscreen = frozenset({OFFSCREEN, FILMING_PLACE, ACTOR_PAY})
         self.required = offscreen if vocabulary.offscreen_questions else frozenset()
         self.folds_names = vocabulary.name_folding == "korean"
         phrases = sorted(vocabulary.phrases, key=len, reverse=True)
