@@ -715,3 +715,28 @@ def test_rankings_and_genre_talk_of_round_three_reveal_nothing(
     library: Library, slug: str, text: str
 ) -> None:
     assert detect(library.shows[slug], text).latest is None
+
+
+# Round 5 of the blind messages: the fan's idioms, pairs named by their event, names said
+# loosely, and clauses after "while".
+@pytest.mark.parametrize(
+    ("slug", "text"),
+    [
+        # "big dad energy" is what someone gives off to the fan, not the word "dad" of a fact.
+        ("stranger-things", "hopper has big dad energy"),
+        # "X >>> any romance" ranks X above a kind of thing.
+        ("all-of-us-are-dead", "on-jo and cheong-san's friendship >>> any romance"),
+        # What a scene makes the fan want to do is the fan's wish.
+        ("stranger-things", "the bike scenes make me want to ride through the woods at night"),
+    ],
+)
+def test_the_fans_idioms_of_round_five_reveal_nothing(
+    library: Library, slug: str, text: str
+) -> None:
+    assert detect(library.shows[slug], text).latest is None
+
+
+def test_a_comparison_with_any_other_still_says_what_it_compares(library: Library) -> None:
+    # "X >>> any other couple" says X are a couple.
+    engine = library.shows["stranger-things"]
+    assert detect(engine, "mike and el >>> any other couple").latest == Progress(1, 8)
