@@ -740,3 +740,12 @@ def test_a_comparison_with_any_other_still_says_what_it_compares(library: Librar
     # "X >>> any other couple" says X are a couple.
     engine = library.shows["stranger-things"]
     assert detect(engine, "mike and el >>> any other couple").latest == Progress(1, 8)
+
+
+def test_a_name_that_is_also_a_verb_before_an_adverb_and_an_ing_form_is_the_name(
+    library: Library,
+) -> None:
+    # "will just disappearing" is Will doing it; "will just keep" is the verb.
+    engine = library.shows["stranger-things"]
+    assert detect(engine, "will just disappearing into thin air").latest == Progress(1, 1)
+    assert detect(engine, "his mom will just keep looking").latest is None

@@ -248,6 +248,7 @@ _MODALS = _LANG["modals"]
 _REWORDED = _FAN_WORDS | frozenset(_SYNONYMS) | frozenset(_MODALS)
 _MODAL_BEFORE = frozenset(_LANG["modal_before"])
 _MODAL_AFTER = frozenset(_LANG["modal_after"])
+_MODAL_ADVERBS = frozenset(_LANG["modal_adverbs"])
 _LATEST = frozenset(_LANG["latest_words"])
 _LATEST_STEMS = frozenset(stem(word) for word in _LATEST)
 _RELATIONS = frozenset(map(str, _LANG["relation_words"]))
@@ -656,13 +657,18 @@ class SpoilerDetector:
         It is after a pronoun ("they will find him") or before a verb's plain form or an
         adverb ("his mom will do anything", "she will never"); a name is before a verb's
         inflected form ("Will is found", "Will dies"), after the verb acting on it, and after
-        an auxiliary asking about it ("how did Will die").
+        an auxiliary asking about it ("how did Will die"). After an adverb, a verb's "-ing"
+        form is what the name does ("Will just vanishing from the shed"), not a verb's.
         """
         before = tokens[position - 1] if position else ""
         after = tokens[position + 1] if position + 1 < len(tokens) else ""
         if before in _AUXILIARY_VERBS:
             return False
-        return before in _MODAL_BEFORE or after in _MODAL_AFTER
+        if before in _MODAL_BEFORE:
+            return True
+        if after in _MODAL_ADVERBS and position + 2 < len(tokens):
+            return not tokens[position + 2].endswith("ing")
+        return after in _MODAL_AFTER
 
     def _pauses(self, sentence: str, tokens: list[str]) -> frozenset[int]:
         """Return the positions of the words that follow a comma ("X scratched, Y ...")."""
