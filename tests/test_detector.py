@@ -749,3 +749,10 @@ def test_a_name_that_is_also_a_verb_before_an_adverb_and_an_ing_form_is_the_name
     engine = library.shows["stranger-things"]
     assert detect(engine, "will just disappearing into thin air").latest == Progress(1, 1)
     assert detect(engine, "his mom will just keep looking").latest is None
+
+
+def test_every_form_of_vanishing_is_going_missing(library: Library) -> None:
+    # Stranger Things' vocabulary: "vanishes" was no ~missing word, and Will vanishing from the
+    # shed was told by why he was gone (episode 5), not by his vanishing (episode 1).
+    engine = library.shows["stranger-things"]
+    assert detect(engine, "the way will vanishes from the shed").latest == Progress(1, 1)
