@@ -756,3 +756,9 @@ def test_every_form_of_vanishing_is_going_missing(library: Library) -> None:
     # shed was told by why he was gone (episode 5), not by his vanishing (episode 1).
     engine = library.shows["stranger-things"]
     assert detect(engine, "the way will vanishes from the shed").latest == Progress(1, 1)
+
+
+def test_a_clause_after_while_is_read_on_its_own(library: Library) -> None:
+    # Read whole, the roof of the first clause pointed at later facts of Nam-ra on the roof.
+    found = detect(library.default, "su-hyeok was on the roof while nam-ra was getting bitten")
+    assert found.latest == Progress(1, 6)

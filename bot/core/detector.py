@@ -35,10 +35,11 @@ ep 3") count for nothing; wishes ("I hope..."), feelings ("i feel like"), what w
 tag questions ("..., right?") state nothing, while openers ("wait, is it true...") and a
 clause after "when" or "how" with no question mark ("when X stabbed Y i screamed") do not
 stop a sentence stating. "and" or "but" before someone else's name and what they do starts
-a new statement. A statement that describes people (a copula after their names) tells an
-event only in two words of the fact's answer, not in words of what they are to each other
-("best friends"). In Korean, a name said with 한테/에게 before a passive verb is who does it.
-Who the people of the first episode are and who plays them is the premise, never a reveal.
+a new statement, and so does "while" before any name. A statement that describes people (a
+copula after their names) tells an event only in two words of the fact's answer, not in
+words of what they are to each other ("best friends"). In Korean, a name said with 한테/에게
+before a passive verb is who does it. Who the people of the first episode are and who plays
+them is the premise, never a reveal.
 Of the facts one statement tells, a later one that only repeats an earlier one is not the
 reveal ("Nam-ra is bitten" is told at her bite, not at every state that follows).
 
@@ -195,6 +196,9 @@ _AUXILIARIES = _PASSIVE | frozenset("has have had already also then soon later".
 _LISTING = frozenset("and & n or".split())
 _DETERMINERS = frozenset("the a an her his their my our your its".split())
 _JOINS = frozenset("and but".split())
+# ... and words that always start a clause of their own ("X was upstairs while Y was dragged").
+_SUBORDINATORS = frozenset("while whilst whereas".split())
+_CLAUSE_STARTS = _JOINS | _SUBORDINATORS
 
 
 def _language() -> dict[str, Any]:
@@ -878,10 +882,11 @@ class SpoilerDetector:
 
         A clause ends at "and" or "but" when it names someone and says something of them,
         and the next starts with a name said with a word of its own ("Z saving"): "X and Y
-        kiss" and "X saves Y and Z from the fire" stay whole.
+        kiss" and "X saves Y and Z from the fire" stay whole. "while" starts a clause before
+        any name ("X was upstairs while Y was dragged away").
         """
-        if _JOINS.isdisjoint(tokens) or not any(
-            token in _JOINS and self._may_start_name(after)
+        if _CLAUSE_STARTS.isdisjoint(tokens) or not any(
+            token in _CLAUSE_STARTS and self._may_start_name(after)
             for token, after in itertools.pairwise(tokens)
         ):
             return [(sentence, tokens, own)]
@@ -890,7 +895,7 @@ class SpoilerDetector:
         cuts, begin = [], 0
         for position, token in enumerate(tokens):
             end = starts.get(position + 1)
-            if token not in _JOINS or end is None or end >= len(tokens):
+            if token not in _CLAUSE_STARTS or end is None or end >= len(tokens):
                 continue
             # Someone named, then a word that is no function word ("X ditching Y").
             told = any(
@@ -899,7 +904,9 @@ class SpoilerDetector:
                 if m.end < position
             )
             after = tokens[end]
-            if told and after not in STOPWORDS and after not in _JOINS and end not in starts:
+            # After "while" a clause starts whatever its first words are.
+            plain = after not in STOPWORDS and after not in _JOINS and end not in starts
+            if told and (token in _SUBORDINATORS or plain):
                 cuts.append(position)
                 begin = position + 1
         if not cuts:
