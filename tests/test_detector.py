@@ -762,3 +762,10 @@ def test_a_clause_after_while_is_read_on_its_own(library: Library) -> None:
     # Read whole, the roof of the first clause pointed at later facts of Nam-ra on the roof.
     found = detect(library.default, "su-hyeok was on the roof while nam-ra was getting bitten")
     assert found.latest == Progress(1, 6)
+
+
+def test_a_word_inside_a_name_through_a_relation_leaves_the_name_whole(library: Library) -> None:
+    # "On-jo's brave dad" is "On-jo's dad", who is bitten; On-jo is not.
+    found = detect(library.default, "on-jo's brave dad gets bitten")
+    assert found.latest == Progress(1, 11)
+    assert all("so-ju" in f.fact.about for f in found.findings)

@@ -619,7 +619,9 @@ class SpoilerDetector:
             if any(need in text for need in needs):
                 text = pattern.sub(phrased, text)
         # Unchanged, the sentence is split once: the index reads it again from the cache.
-        tokens = self.view.lexicon.words(sentence if text == lower else text)
+        split = tokens = self.view.lexicon.words(sentence if text == lower else text)
+        if not _RELATIONS.isdisjoint(tokens):
+            tokens = self._relation_first(tokens)
         # A name of more than one word keeps its words ("On-jo's bestie", "온조 아빠가").
         kept: set[int] = set()
         if not self._reworded_in_names.isdisjoint(tokens) or (
@@ -640,7 +642,38 @@ class SpoilerDetector:
                 continue
             word = self._hangul(token) if is_hangul(token) else _SYNONYMS.get(token, token)
             read.extend(word.split())
-        return read, text == lower and read == tokens
+        return read, text == lower and read == split
+
+    def _relation_first(self, tokens: list[str]) -> list[str]:
+        """Return a sentence's words with a word said inside a name through a relation after it.
+
+        "On-jo's firefighter dad" is "On-jo's dad", a firefighter: the name the show lists
+        ("On-jo's dad") is read as a name, and the word between stays a word of the sentence.
+        """
+        mentions = self._mentions(tokens)
+        ends = {m.end: m for m in mentions}
+        named = {i for m in mentions for i in range(m.start, m.end)}
+        for position, token in enumerate(tokens):
+            if token not in _RELATIONS or position in named:
+                continue
+            for between in (1, 2):
+                mention = ends.get(position - between)
+                words = tokens[position - between : position]
+                if mention is None or any(
+                    w in STOPWORDS or w in _RELATIONS or i in named
+                    for i, w in enumerate(words, position - between)
+                ):
+                    continue
+                span = [*tokens[mention.start : mention.end], token]
+                found = self.view.names.find(span, fuzzy=False)
+                if len(found) == 1 and (found[0].start, found[0].end) == (0, len(span)):
+                    return [
+                        *tokens[: mention.end],
+                        token,
+                        *words,
+                        *self._relation_first(tokens[position + 1 :]),
+                    ]
+        return tokens
 
     def _opened(self, tokens: list[str]) -> list[str]:
         """Return a sentence's words after the openers said before it ("ok so wait, ...").
