@@ -769,3 +769,11 @@ def test_a_word_inside_a_name_through_a_relation_leaves_the_name_whole(library: 
     found = detect(library.default, "on-jo's brave dad gets bitten")
     assert found.latest == Progress(1, 11)
     assert all("so-ju" in f.fact.about for f in found.findings)
+
+
+def test_a_description_the_show_lists_said_loosely_still_names(library: Library) -> None:
+    # "the bald girl" is a name of Eleven's; a word more ("the hungry bald girl") or another
+    # determiner ("a bald girl") still means her.
+    engine = library.shows["stranger-things"]
+    assert detect(engine, "the hungry bald girl at the diner").latest == Progress(1, 1)
+    assert detect(engine, "a bald girl flips the van").latest == Progress(1, 7)

@@ -196,6 +196,10 @@ _AUXILIARIES = _PASSIVE | frozenset("has have had already also then soon later".
 _LISTING = frozenset("and & n or".split())
 _DETERMINERS = frozenset("the a an her his their my our your its".split())
 _JOINS = frozenset("and but".split())
+# A description the show lists as a name ("the bald girl") may be said with another of these
+# or a word more ("a soaked bald girl"), when it is "the" and two words at least.
+_LOOSE_DETERMINERS = frozenset("the a an that this".split())
+_LOOSE_SPAN = 3
 # ... and words that always start a clause of their own ("X was upstairs while Y was dragged").
 _SUBORDINATORS = frozenset("while whilst whereas".split())
 _CLAUSE_STARTS = _JOINS | _SUBORDINATORS
@@ -771,7 +775,7 @@ class SpoilerDetector:
 
     def _descriptions(self, tokens: list[str]) -> set[str]:
         """Return the people a statement describes by their role ("the archer girl")."""
-        found: set[str] = set()
+        found = self._loosely_named(tokens)
         for position, token in enumerate(tokens):
             if token != "the":
                 continue
@@ -790,6 +794,28 @@ class SpoilerDetector:
             person = self._described_by_role(tokens)
             if person:
                 found.add(person)
+        return found
+
+    def _loosely_named(self, tokens: list[str]) -> set[str]:
+        """Return the people a statement names by a description the show lists, said loosely.
+
+        "the bald girl" said with another determiner or a word more ("a soaked bald girl",
+        "that bald girl") still means her. A name of a word after "the" ("the archer") is too
+        slight to be said so.
+        """
+        found: set[str] = set()
+        for position, token in enumerate(tokens):
+            if token not in _LOOSE_DETERMINERS:
+                continue
+            for skip in (0, 1) if token != "the" else (1,):
+                start = position + 1 + skip
+                if skip and (start >= len(tokens) or tokens[start - 1] in STOPWORDS):
+                    continue
+                span = ["the", *tokens[start : start + self.view.names.max_span]]
+                mentions = self.view.names.find(span, fuzzy=False)
+                if mentions and mentions[0].start == 0 and mentions[0].end >= _LOOSE_SPAN:
+                    found.add(mentions[0].entity)
+                    break
         return found
 
     def _described_by_role(self, tokens: list[str]) -> str | None:
