@@ -777,3 +777,24 @@ def test_a_description_the_show_lists_said_loosely_still_names(library: Library)
     engine = library.shows["stranger-things"]
     assert detect(engine, "the hungry bald girl at the diner").latest == Progress(1, 1)
     assert detect(engine, "a bald girl flips the van").latest == Progress(1, 7)
+
+
+@pytest.mark.parametrize(
+    ("text", "episode"),
+    [
+        # One word of weight under the event rule's bar, said of both people of the fact.
+        ("ha-ri swooping in to save cheong-san", Progress(1, 5)),
+        ("wu-jin coming back for hyo-ryung", Progress(1, 10)),
+    ],
+)
+def test_naming_who_did_it_to_whom_says_more_of_an_event(
+    library: Library, text: str, episode: Progress
+) -> None:
+    assert detect(library.default, text).latest == episode
+
+
+def test_while_is_no_word_of_an_event(library: Library) -> None:
+    # Said of Nancy and Steve, "while" (a word of a later fact's answer) told that fact.
+    engine = library.shows["stranger-things"]
+    text = "she sat alone by the pool and got taken while nancy was upstairs with steve"
+    assert detect(engine, text).latest == Progress(1, 2)

@@ -17,7 +17,9 @@ only when the statement covers what is specific to it:
 - an event: the core ranks the fact first (or nearly) for the statement, which names one
   of its people (or, naming nobody, shares two words with it) and says what happens in
   words of the fact that carry weight, each word once (light words such as "say" or "end"
-  aside); a statement that only describes someone ("X is a good friend") needs two;
+  aside), and naming two or more of them says who did it to whom, which weighs too ("X
+  saves Y" needs less than "X saves"); a statement that only describes someone ("X is a
+  good friend") needs two;
 - a twist: one person named both by a name a later episode reveals and by another.
 
 A message is read as statements about people: emoji, " = " and ", and then ..." end one;
@@ -1250,6 +1252,11 @@ class SpoilerDetector:
                 weight += max(weights[t] for t in shared)
                 words += 1
                 answered += group not in ties and not fact.answer.isdisjoint(shared)
+        if answered and len(people) > 1:
+            # Who did it to whom is said too: the people named after the first, when the
+            # statement also says what happens in a word of the fact's answer.
+            named = sorted(weights.get(entity_term(e), self._unknown_idf) for e in people)
+            weight += sum(named[:-1])
         if weight < MIN_EVENT_WEIGHT or precision < MIN_EVENT_PRECISION:
             return None
         # Naming nobody, it must say most of what it says in the fact's words, and two of
