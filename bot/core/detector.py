@@ -262,7 +262,7 @@ _MODAL_ADVERBS = frozenset(_LANG["modal_adverbs"])
 _LATEST = frozenset(_LANG["latest_words"])
 _LATEST_STEMS = frozenset(stem(word) for word in _LATEST)
 _RELATIONS = frozenset(map(str, _LANG["relation_words"]))
-_SLANG = re.compile("|".join(f"(?:{pattern})" for pattern in _LANG["slang"]))
+_SLANG = [(re.compile(rule["pattern"]), tuple(rule["needs"])) for rule in _LANG["slang"]]
 _LIGHT = frozenset(stem(word) for word in _LANG["light_words"])
 _TIES = frozenset(_LANG["tie_words"])
 # Emoji, arrows and " = " end a statement as a full stop does ("X saves Y 🥹 my boy ...").
@@ -620,7 +620,10 @@ class SpoilerDetector:
         stems English words, and a Korean name loses the suffix said after it ("귀남이가").
         """
         lower = sentence.lower().replace("\u2019", "'")
-        text = _SLANG.sub(" ", lower)
+        text = lower
+        for pattern, needs in _SLANG:
+            if any(need in text for need in needs):
+                text = pattern.sub(" ", text)
         for pattern, phrased, needs in _PHRASES:
             if any(need in text for need in needs):
                 text = pattern.sub(phrased, text)
