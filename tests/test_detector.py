@@ -798,3 +798,25 @@ def test_while_is_no_word_of_an_event(library: Library) -> None:
     engine = library.shows["stranger-things"]
     text = "she sat alone by the pool and got taken while nancy was upstairs with steve"
     assert detect(engine, text).latest == Progress(1, 2)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # "who is patient zero" asks after a description of Jin-su's: said as another name of
+        # his, or as someone's kin, it tells who patient zero is.
+        "the science teacher's kid is patient zero",
+        "patient zero is byeong-chan's son",
+    ],
+)
+def test_a_description_asked_after_said_as_another_name_tells_the_answer(
+    library: Library, text: str
+) -> None:
+    assert detect(library.default, text).latest == Progress(1, 1)
+
+
+@pytest.mark.parametrize("text", ["patient zero is such a sad kid", "the detective is a dad"])
+def test_a_description_said_to_be_a_kind_of_person_tells_nothing(
+    library: Library, text: str
+) -> None:
+    assert detect(library.default, text).latest is None

@@ -20,7 +20,9 @@ only when the statement covers what is specific to it:
   aside), and naming two or more of them says who did it to whom, which weighs too ("X
   saves Y" needs less than "X saves"); a statement that only describes someone ("X is a
   good friend") needs two;
-- a twist: one person named both by a name a later episode reveals and by another.
+- a twist: one person named both by a name a later episode reveals and by another, or by a
+  description a fact is asked by ("who is patient zero") and by another name or as someone's
+  kin ("patient zero was his own kid").
 
 A message is read as statements about people: emoji, " = " and ", and then ..." end one;
 "she", "the poor girl" mean whom the sentence before (or after) names; a role only one
@@ -198,6 +200,8 @@ _AUXILIARIES = _PASSIVE | frozenset("has have had already also then soon later".
 _LISTING = frozenset("and & n or".split())
 _DETERMINERS = frozenset("the a an her his their my our your its".split())
 _JOINS = frozenset("and but".split())
+# Said before a relation word, they make it someone's kin ("his own kid").
+_KIN_OF = frozenset("his her their its my our your own".split())
 # A description the show lists as a name ("the bald girl") may be said with another of these
 # or a word more ("a soaked bald girl"), when it is "the" and two words at least.
 _LOOSE_DETERMINERS = frozenset("the a an that this".split())
@@ -287,6 +291,8 @@ _ABBREVIATION = re.compile(r"\b(mr|mrs|ms|dr|st|jr|sr|prof)\.", re.I)
 _SENTENCE = re.compile(r"[^.!?\n;]+[.!?\n;]*")
 _CAPITALISED = re.compile(r"\b[A-Z][a-z]+\b")
 _EPISODE_TERM = re.compile(r"^~s\d+e\d+$")
+# A question asking who someone named so is ("who is patient zero").
+_ASKED_WHO = re.compile(r"^who (?:is|was) (.+?)\??$")
 # A later fact that tells at most this share more of a statement than an earlier one repeats it.
 _SAME_TELLING = 0.1
 # ... and it must be about as sure a match as the later one.
@@ -452,6 +458,25 @@ class SpoilerDetector:
                         questions=[f"who is {name}"],
                         source="character reveals",
                     )
+        # A description someone is asked after by ("who is patient zero") said as another of
+        # their names, or as someone's kin ("patient zero was his own kid"), tells the fact
+        # that answers it; a name of theirs ("who is Ha-ri") is no description.
+        self._asked_who: dict[tuple[str, str], Fact] = {}
+        for fact in sorted(facts, key=lambda f: f.episode):
+            if is_profile(fact):
+                continue
+            for question in fact.questions:
+                asked = _ASKED_WHO.match(question.lower())
+                if asked is None:
+                    continue
+                tokens = self.view.lexicon.words(asked.group(1))
+                mentions = self.view.names.find(tokens, fuzzy=False)
+                if len(mentions) != 1 or mentions[0].end - mentions[0].start != len(tokens):
+                    continue
+                person = raw.get(mentions[0].entity)
+                if person is not None and _is_description(asked.group(1), person.name):
+                    self._asked_who.setdefault((person.id, "".join(tokens)), fact)
+                    self._twist_tokens.update(t for t in tokens if t not in STOPWORDS)
         self._fates: dict[str, list[_FactTerms]] = {}
         for terms in self._facts:
             for subject in terms.subjects if terms.senses else ():
@@ -1280,24 +1305,37 @@ class SpoilerDetector:
 
         A twist name said as another name ("Papa is Brenner") tells the twist; a name through
         a relation said as another ("X is Y's mom") tells who that person is, from when they
-        are first seen (after the first episode: before, that is the premise).
+        are first seen (after the first episode: before, that is the premise). A description
+        a fact is asked by ("who is patient zero") said as another name, or as someone's kin,
+        tells that fact.
         """
         if self._twist_tokens.isdisjoint(tokens) and _RELATIONS.isdisjoint(tokens):
             return []
         keys: dict[str, set[str]] = {}
         related: set[str] = set()
         described: set[str] = set()
+        kin: set[tuple[str, str]] = set()  # descriptions said to be someone's kin
         mentions = self._mentions(tokens)
         named = {i for m in mentions for i in range(m.start, m.end)}
         for mention in mentions:
             span = tokens[mention.start : mention.end]
-            keys.setdefault(mention.entity, set()).add("".join(span))
+            key = "".join(span)
+            keys.setdefault(mention.entity, set()).add(key)
             if not _RELATIONS.isdisjoint(span):
                 related.add(mention.entity)
                 if self._identified(tokens, mention.start, mention.end, named):
                     described.add(mention.entity)
+            if (mention.entity, key) in self._asked_who and self._said_kin(
+                tokens, mention.start, mention.end, named
+            ):
+                kin.add((mention.entity, key))
         found = []
         for entity, names in keys.items():
+            for name in names:
+                fact = self._asked_who.get((entity, name))
+                if fact and (len(names) > 1 or (entity, name) in kin):
+                    told = frozenset({entity_term(entity), fact_mark(fact.id)})
+                    found.append((Finding(fact, FATE_CONFIDENCE, "twist"), told))
             twists = [self._twists[entity, n] for n in names if (entity, n) in self._twists]
             if twists and len(names) > len(twists):
                 for fact in twists:
@@ -1318,13 +1356,22 @@ class SpoilerDetector:
 
         "the lady who stares at the tv is El's mom", "X's dad is the guy from the diner".
         """
-        if start and tokens[start - 1] in _COPULAS:
-            other = range(start - 1)
-        elif end < len(tokens) and tokens[end] in _COPULAS:
-            other = range(end + 1, len(tokens))
-        else:
-            return False
+        other = _other_side(tokens, start, end)
         return any(tokens[i] in PERSON_NOUNS and i not in named for i in other)
+
+    @staticmethod
+    def _said_kin(tokens: list[str], start: int, end: int, named: set[int]) -> bool:
+        """Whether a name is said to be someone's kin: "X was his own kid", "X is Y's son".
+
+        A relation word said of nobody's ("X is a sad kid") is no kin.
+        """
+        return any(
+            tokens[i] in _RELATIONS
+            and i not in named
+            and i
+            and (tokens[i - 1] in _KIN_OF or i - 1 in named)
+            for i in _other_side(tokens, start, end)
+        )
 
     def _told_earlier(
         self,
@@ -1404,6 +1451,24 @@ def _first_seen(fact: Fact, characters: dict[str, Character]) -> Fact:
     if character is None or not character.reveals or fact.id != profile_fact_id(character.id):
         return fact
     return fact.model_copy(update={"answer": f"{character.name}: {character.role}"})
+
+
+def _other_side(tokens: list[str], start: int, end: int) -> range:
+    """Return the positions said to be the same as a name by a copula next to it, if any."""
+    if start and tokens[start - 1] in _COPULAS:
+        return range(start - 1)
+    if end < len(tokens) and tokens[end] in _COPULAS:
+        return range(end + 1, len(tokens))
+    return range(0)
+
+
+def _is_description(text: str, name: str) -> bool:
+    """Whether a name of someone's describes them in English words ("patient zero", "the
+    archer"), rather than spelling a name of theirs ("Ha-ri", "Jinsu", "Mike")."""
+    english = english_words()
+    words = [w for w in re.findall(r"[a-z]+", text.lower()) if w != "s"]
+    own = set(re.findall(r"[a-z]+", name.lower()))
+    return bool(words) and all(w in english for w in words) and not own.issuperset(words)
 
 
 def _premise(fact: Fact) -> bool:
