@@ -820,3 +820,9 @@ def test_a_description_said_to_be_a_kind_of_person_tells_nothing(
     library: Library, text: str
 ) -> None:
     assert detect(library.default, text).latest is None
+
+
+def test_rip_is_a_death_only_as_the_whole_word(library: Library) -> None:
+    # "ripped" stems to "rip": Gwi-nam ripping at his eye is no death of his.
+    assert detect(library.default, "gwi-nam ripped his own eye out").latest == Progress(1, 5)
+    assert detect(library.default, "rip wu-jin").latest == Progress(1, 12)

@@ -148,7 +148,7 @@ _CANDIDATES = 12
 # not for statements, which tell one or the other.
 _DEATH_WORDS = (
     "die dies died dying dead death deaths kill kills killed killing murder murders murdered "
-    "perish perishes perished sacrifice sacrifices sacrificed rip destroy destroys destroyed "
+    "perish perishes perished sacrifice sacrifices sacrificed destroy destroys destroyed "
     "disintegrate disintegrates disintegrated"
 )
 _ALIVE_WORDS = (
@@ -369,9 +369,11 @@ def _stems(text: str) -> frozenset[str]:
     return frozenset(stem(word) for word in text.split())
 
 
+# ... and ones said only as the whole word: "rip" is a death, "the ripped photo" none.
+_DEATH_SAID = frozenset({"rip"})
 _DEATH = _stems(_DEATH_WORDS)
 _ALIVE = _stems(_ALIVE_WORDS)
-_FATE_TERMS = _DEATH | _ALIVE | _SENSE_CONCEPTS
+_FATE_TERMS = _DEATH | _DEATH_SAID | _ALIVE | _SENSE_CONCEPTS
 
 
 def sentences(text: str) -> list[str]:
@@ -605,7 +607,7 @@ class SpoilerDetector:
         senses: set[str] = set()
         for position, token in enumerate(tokens):
             word = stem(token)
-            sense = DEATH if word in _DEATH else ALIVE if word in _ALIVE else None
+            sense = DEATH if _is_death(token) else ALIVE if word in _ALIVE else None
             if sense is None:
                 continue
             before = tokens[max(0, position - 4) : position]
@@ -1199,7 +1201,7 @@ class SpoilerDetector:
         where the one who kills comes first and the one killed before the verb. The others
         named (the killer, whoever is in the next clause) do not die by it.
         """
-        deaths = [i for i, t in enumerate(tokens) if stem(t) in _DEATH]
+        deaths = [i for i, t in enumerate(tokens) if _is_death(t)]
         kills = [i for i in deaths if stem(tokens[i]) in _KILLING]
         if not kills or len(kills) < len(deaths):
             return frozenset()
@@ -1451,6 +1453,10 @@ def _first_seen(fact: Fact, characters: dict[str, Character]) -> Fact:
     if character is None or not character.reveals or fact.id != profile_fact_id(character.id):
         return fact
     return fact.model_copy(update={"answer": f"{character.name}: {character.role}"})
+
+
+def _is_death(token: str) -> bool:
+    return token in _DEATH_SAID or stem(token) in _DEATH
 
 
 def _other_side(tokens: list[str], start: int, end: int) -> range:
