@@ -42,8 +42,8 @@ BLIND_SETS = {
     # Untuned: where its first reading stands (0.791 caught, 0.038 flagged), a little room.
     # Tuned on since to 0.925 caught and 0.019 flagged.
     "blind-messages-4.yaml": (0.9, 0.03),
-    # First reading 0.903 caught, 0.062 flagged: where it stands, a little room.
-    "blind-messages-5.yaml": (0.88, 0.07),
+    # First reading 0.903 caught, 0.062 flagged; tuned on since to 1.0 and 0, a little room.
+    "blind-messages-5.yaml": (0.97, 0.03),
 }
 
 
