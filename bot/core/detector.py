@@ -510,6 +510,14 @@ class SpoilerDetector:
             for name in character.names
             if (words := self.view.lexicon.words(name))
         )
+        # The words after "the" of the descriptions the show lists as names, that may be said
+        # loosely ("the bald girl": "bald"; see `_loosely_named`).
+        self._loose_starts = frozenset(
+            words[1]
+            for character in raw.values()
+            for name in character.names
+            if len(words := self.view.lexicon.words(name)) >= _LOOSE_SPAN and words[0] == "the"
+        )
         # The names each statement of the message being read spells (see `_mentions`).
         self._found: dict[tuple[str, ...], list[Mention]] = {}
         # Verbs that are also someone's name ("will"): said as a verb, they name nobody.
@@ -649,11 +657,15 @@ class SpoilerDetector:
         lower = sentence.lower().replace("\u2019", "'")
         text = lower
         for pattern, needs in _SLANG:
-            if any(need in text for need in needs):
-                text = pattern.sub(" ", text)
+            for need in needs:  # plain loops: a generator per pattern cost as much again
+                if need in text:
+                    text = pattern.sub(" ", text)
+                    break
         for pattern, phrased, needs in _PHRASES:
-            if any(need in text for need in needs):
-                text = pattern.sub(phrased, text)
+            for need in needs:
+                if need in text:
+                    text = pattern.sub(phrased, text)
+                    break
         # Unchanged, the sentence is split once: the index reads it again from the cache.
         split = tokens = self.view.lexicon.words(sentence if text == lower else text)
         if not _RELATIONS.isdisjoint(tokens):
@@ -841,7 +853,9 @@ class SpoilerDetector:
                 continue
             for skip in (0, 1) if token != "the" else (1,):
                 start = position + 1 + skip
-                if skip and (start >= len(tokens) or tokens[start - 1] in STOPWORDS):
+                if start >= len(tokens) or tokens[start] not in self._loose_starts:
+                    continue
+                if skip and tokens[start - 1] in STOPWORDS:
                     continue
                 span = ["the", *tokens[start : start + self.view.names.max_span]]
                 mentions = self.view.names.find(span, fuzzy=False)
