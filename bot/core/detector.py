@@ -22,7 +22,7 @@ only when the statement covers what is specific to it:
   good friend") needs two;
 - a twist: one person named both by a name a later episode reveals and by another, or by a
   description a fact is asked by ("who is patient zero") and by another name or as someone's
-  kin ("patient zero was his own kid").
+  kin ("patient zero is her own son").
 
 A message is read as statements about people: emoji, " = " and ", and then ..." end one;
 "she", "the poor girl" mean whom the sentence before (or after) names; a role only one
@@ -200,13 +200,13 @@ _AUXILIARIES = _PASSIVE | frozenset("has have had already also then soon later".
 _LISTING = frozenset("and & n or".split())
 _DETERMINERS = frozenset("the a an her his their my our your its".split())
 _JOINS = frozenset("and but".split())
-# Said before a relation word, they make it someone's kin ("his own kid").
+# Said before a relation word, they make it someone's kin ("her own son").
 _KIN_OF = frozenset("his her their its my our your own".split())
 # A description the show lists as a name ("the bald girl") may be said with another of these
-# or a word more ("a soaked bald girl"), when it is "the" and two words at least.
+# or a word more ("a hungry bald girl"), when it is "the" and two words at least.
 _LOOSE_DETERMINERS = frozenset("the a an that this".split())
 _LOOSE_SPAN = 3
-# ... and words that always start a clause of their own ("X was upstairs while Y was dragged").
+# ... and words that always start a clause of their own ("X was on the roof while Y ...").
 _SUBORDINATORS = frozenset("while whilst whereas".split())
 _CLAUSE_STARTS = _JOINS | _SUBORDINATORS
 
@@ -369,7 +369,7 @@ def _stems(text: str) -> frozenset[str]:
     return frozenset(stem(word) for word in text.split())
 
 
-# ... and ones said only as the whole word: "rip" is a death, "the ripped photo" none.
+# ... and ones said only as the whole word: "rip" is a death, "a ripped shirt" none.
 _DEATH_SAID = frozenset({"rip"})
 _DEATH = _stems(_DEATH_WORDS)
 _ALIVE = _stems(_ALIVE_WORDS)
@@ -461,7 +461,7 @@ class SpoilerDetector:
                         source="character reveals",
                     )
         # A description someone is asked after by ("who is patient zero") said as another of
-        # their names, or as someone's kin ("patient zero was his own kid"), tells the fact
+        # their names, or as someone's kin ("patient zero is her own son"), tells the fact
         # that answers it; a name of theirs ("who is Ha-ri") is no description.
         self._asked_who: dict[tuple[str, str], Fact] = {}
         for fact in sorted(facts, key=lambda f: f.episode):
@@ -695,7 +695,7 @@ class SpoilerDetector:
     def _relation_first(self, tokens: list[str]) -> list[str]:
         """Return a sentence's words with a word said inside a name through a relation after it.
 
-        "On-jo's firefighter dad" is "On-jo's dad", a firefighter: the name the show lists
+        "On-jo's brave dad" is "On-jo's dad", who is brave: the name the show lists
         ("On-jo's dad") is read as a name, and the word between stays a word of the sentence.
         """
         mentions = self._mentions(tokens)
@@ -743,7 +743,7 @@ class SpoilerDetector:
         adverb ("his mom will do anything", "she will never"); a name is before a verb's
         inflected form ("Will is found", "Will dies"), after the verb acting on it, and after
         an auxiliary asking about it ("how did Will die"). After an adverb, a verb's "-ing"
-        form is what the name does ("Will just vanishing from the shed"), not a verb's.
+        form is what the name does ("Will still missing a week on"), not a verb's.
         """
         before = tokens[position - 1] if position else ""
         after = tokens[position + 1] if position + 1 < len(tokens) else ""
@@ -843,7 +843,7 @@ class SpoilerDetector:
     def _loosely_named(self, tokens: list[str]) -> set[str]:
         """Return the people a statement names by a description the show lists, said loosely.
 
-        "the bald girl" said with another determiner or a word more ("a soaked bald girl",
+        "the bald girl" said with another determiner or a word more ("a hungry bald girl",
         "that bald girl") still means her. A name of a word after "the" ("the archer") is too
         slight to be said so.
         """
@@ -988,7 +988,7 @@ class SpoilerDetector:
         A clause ends at "and" or "but" when it names someone and says something of them,
         and the next starts with a name said with a word of its own ("Z saving"): "X and Y
         kiss" and "X saves Y and Z from the fire" stay whole. "while" starts a clause before
-        any name ("X was upstairs while Y was dragged away").
+        any name ("X was on the roof while Y was getting bitten").
         """
         if _CLAUSE_STARTS.isdisjoint(tokens) or not any(
             token in _CLAUSE_STARTS and self._may_start_name(after)
@@ -1377,7 +1377,7 @@ class SpoilerDetector:
 
     @staticmethod
     def _said_kin(tokens: list[str], start: int, end: int, named: set[int]) -> bool:
-        """Whether a name is said to be someone's kin: "X was his own kid", "X is Y's son".
+        """Whether a name is said to be someone's kin: "X is her own son", "X is Y's son".
 
         A relation word said of nobody's ("X is a sad kid") is no kin.
         """
