@@ -42,8 +42,8 @@ BLIND_SETS = {
     # Untuned: where its first reading stands (0.791 caught, 0.038 flagged), a little room.
     # Tuned on since to 0.925 caught and 0.019 flagged.
     "blind-messages-4.yaml": (0.9, 0.03),
-    # First reading 0.903 caught, 0.062 flagged: where it stands, a little room.
-    "blind-messages-5.yaml": (0.88, 0.07),
+    # First reading 0.903 caught, 0.062 flagged; tuned on since to 1.0 and 0, a little room.
+    "blind-messages-5.yaml": (0.97, 0.03),
 }
 
 
@@ -715,3 +715,114 @@ def test_rankings_and_genre_talk_of_round_three_reveal_nothing(
     library: Library, slug: str, text: str
 ) -> None:
     assert detect(library.shows[slug], text).latest is None
+
+
+# Round 5 of the blind messages: the fan's idioms, pairs named by their event, names said
+# loosely, and clauses after "while".
+@pytest.mark.parametrize(
+    ("slug", "text"),
+    [
+        # "big dad energy" is what someone gives off to the fan, not the word "dad" of a fact.
+        ("stranger-things", "hopper has big dad energy"),
+        # "X >>> any romance" ranks X above a kind of thing.
+        ("all-of-us-are-dead", "on-jo and cheong-san's friendship >>> any romance"),
+        # What a scene makes the fan want to do is the fan's wish.
+        ("stranger-things", "the bike scenes make me want to ride through the woods at night"),
+    ],
+)
+def test_the_fans_idioms_of_round_five_reveal_nothing(
+    library: Library, slug: str, text: str
+) -> None:
+    assert detect(library.shows[slug], text).latest is None
+
+
+def test_a_comparison_with_any_other_still_says_what_it_compares(library: Library) -> None:
+    # "X >>> any other couple" says X are a couple.
+    engine = library.shows["stranger-things"]
+    assert detect(engine, "mike and el >>> any other couple").latest == Progress(1, 8)
+
+
+def test_a_name_that_is_also_a_verb_before_an_adverb_and_an_ing_form_is_the_name(
+    library: Library,
+) -> None:
+    # "will just disappearing" is Will doing it; "will just keep" is the verb.
+    engine = library.shows["stranger-things"]
+    assert detect(engine, "will just disappearing into thin air").latest == Progress(1, 1)
+    assert detect(engine, "his mom will just keep looking").latest is None
+
+
+def test_every_form_of_vanishing_is_going_missing(library: Library) -> None:
+    # Stranger Things' vocabulary: "vanishes" was no ~missing word, and Will vanishing from the
+    # shed was told by why he was gone (episode 5), not by his vanishing (episode 1).
+    engine = library.shows["stranger-things"]
+    assert detect(engine, "the way will vanishes from the shed").latest == Progress(1, 1)
+
+
+def test_a_clause_after_while_is_read_on_its_own(library: Library) -> None:
+    # Read whole, the roof of the first clause pointed at later facts of Nam-ra on the roof.
+    found = detect(library.default, "su-hyeok was on the roof while nam-ra was getting bitten")
+    assert found.latest == Progress(1, 6)
+
+
+def test_a_word_inside_a_name_through_a_relation_leaves_the_name_whole(library: Library) -> None:
+    # "On-jo's brave dad" is "On-jo's dad", who is bitten; On-jo is not.
+    found = detect(library.default, "on-jo's brave dad gets bitten")
+    assert found.latest == Progress(1, 11)
+    assert all("so-ju" in f.fact.about for f in found.findings)
+
+
+def test_a_description_the_show_lists_said_loosely_still_names(library: Library) -> None:
+    # "the bald girl" is a name of Eleven's; a word more ("the hungry bald girl") or another
+    # determiner ("a bald girl") still means her.
+    engine = library.shows["stranger-things"]
+    assert detect(engine, "the hungry bald girl at the diner").latest == Progress(1, 1)
+    assert detect(engine, "a bald girl flips the van").latest == Progress(1, 7)
+
+
+@pytest.mark.parametrize(
+    ("text", "episode"),
+    [
+        # One word of weight under the event rule's bar, said of both people of the fact.
+        ("ha-ri swooping in to save cheong-san", Progress(1, 5)),
+        ("wu-jin coming back for hyo-ryung", Progress(1, 10)),
+    ],
+)
+def test_naming_who_did_it_to_whom_says_more_of_an_event(
+    library: Library, text: str, episode: Progress
+) -> None:
+    assert detect(library.default, text).latest == episode
+
+
+def test_while_is_no_word_of_an_event(library: Library) -> None:
+    # Said of Nancy and Steve, "while" (a word of a later fact's answer) told that fact.
+    engine = library.shows["stranger-things"]
+    text = "she sat alone by the pool and got taken while nancy was upstairs with steve"
+    assert detect(engine, text).latest == Progress(1, 2)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # "who is patient zero" asks after a description of Jin-su's: said as another name of
+        # his, or as someone's kin, it tells who patient zero is.
+        "the science teacher's kid is patient zero",
+        "patient zero is byeong-chan's son",
+    ],
+)
+def test_a_description_asked_after_said_as_another_name_tells_the_answer(
+    library: Library, text: str
+) -> None:
+    assert detect(library.default, text).latest == Progress(1, 1)
+
+
+@pytest.mark.parametrize("text", ["patient zero is such a sad kid", "the detective is a dad"])
+def test_a_description_said_to_be_a_kind_of_person_tells_nothing(
+    library: Library, text: str
+) -> None:
+    assert detect(library.default, text).latest is None
+
+
+def test_rip_is_a_death_only_as_the_whole_word(library: Library) -> None:
+    # "ripped" stems to "rip": Gwi-nam ripping at his eye is no death of his.
+    assert detect(library.default, "gwi-nam ripped his own eye out").latest == Progress(1, 5)
+    assert detect(library.default, "rip wu-jin").latest == Progress(1, 12)

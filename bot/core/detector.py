@@ -17,8 +17,12 @@ only when the statement covers what is specific to it:
 - an event: the core ranks the fact first (or nearly) for the statement, which names one
   of its people (or, naming nobody, shares two words with it) and says what happens in
   words of the fact that carry weight, each word once (light words such as "say" or "end"
-  aside); a statement that only describes someone ("X is a good friend") needs two;
-- a twist: one person named both by a name a later episode reveals and by another.
+  aside), and naming two or more of them says who did it to whom, which weighs too ("X
+  saves Y" needs less than "X saves"); a statement that only describes someone ("X is a
+  good friend") needs two;
+- a twist: one person named both by a name a later episode reveals and by another, or by a
+  description a fact is asked by ("who is patient zero") and by another name or as someone's
+  kin ("patient zero is her own son").
 
 A message is read as statements about people: emoji, " = " and ", and then ..." end one;
 "she", "the poor girl" mean whom the sentence before (or after) names; a role only one
@@ -35,10 +39,11 @@ ep 3") count for nothing; wishes ("I hope..."), feelings ("i feel like"), what w
 tag questions ("..., right?") state nothing, while openers ("wait, is it true...") and a
 clause after "when" or "how" with no question mark ("when X stabbed Y i screamed") do not
 stop a sentence stating. "and" or "but" before someone else's name and what they do starts
-a new statement. A statement that describes people (a copula after their names) tells an
-event only in two words of the fact's answer, not in words of what they are to each other
-("best friends"). In Korean, a name said with 한테/에게 before a passive verb is who does it.
-Who the people of the first episode are and who plays them is the premise, never a reveal.
+a new statement, and so does "while" before any name. A statement that describes people (a
+copula after their names) tells an event only in two words of the fact's answer, not in
+words of what they are to each other ("best friends"). In Korean, a name said with 한테/에게
+before a passive verb is who does it. Who the people of the first episode are and who plays
+them is the premise, never a reveal.
 Of the facts one statement tells, a later one that only repeats an earlier one is not the
 reveal ("Nam-ra is bitten" is told at her bite, not at every state that follows).
 
@@ -143,7 +148,7 @@ _CANDIDATES = 12
 # not for statements, which tell one or the other.
 _DEATH_WORDS = (
     "die dies died dying dead death deaths kill kills killed killing murder murders murdered "
-    "perish perishes perished sacrifice sacrifices sacrificed rip destroy destroys destroyed "
+    "perish perishes perished sacrifice sacrifices sacrificed destroy destroys destroyed "
     "disintegrate disintegrates disintegrated"
 )
 _ALIVE_WORDS = (
@@ -195,6 +200,15 @@ _AUXILIARIES = _PASSIVE | frozenset("has have had already also then soon later".
 _LISTING = frozenset("and & n or".split())
 _DETERMINERS = frozenset("the a an her his their my our your its".split())
 _JOINS = frozenset("and but".split())
+# Said before a relation word, they make it someone's kin ("her own son").
+_KIN_OF = frozenset("his her their its my our your own".split())
+# A description the show lists as a name ("the bald girl") may be said with another of these
+# or a word more ("a hungry bald girl"), when it is "the" and two words at least.
+_LOOSE_DETERMINERS = frozenset("the a an that this".split())
+_LOOSE_SPAN = 3
+# ... and words that always start a clause of their own ("X was on the roof while Y ...").
+_SUBORDINATORS = frozenset("while whilst whereas".split())
+_CLAUSE_STARTS = _JOINS | _SUBORDINATORS
 
 
 def _language() -> dict[str, Any]:
@@ -248,10 +262,11 @@ _MODALS = _LANG["modals"]
 _REWORDED = _FAN_WORDS | frozenset(_SYNONYMS) | frozenset(_MODALS)
 _MODAL_BEFORE = frozenset(_LANG["modal_before"])
 _MODAL_AFTER = frozenset(_LANG["modal_after"])
+_MODAL_ADVERBS = frozenset(_LANG["modal_adverbs"])
 _LATEST = frozenset(_LANG["latest_words"])
 _LATEST_STEMS = frozenset(stem(word) for word in _LATEST)
 _RELATIONS = frozenset(map(str, _LANG["relation_words"]))
-_SLANG = re.compile("|".join(f"(?:{pattern})" for pattern in _LANG["slang"]))
+_SLANG = [(re.compile(rule["pattern"]), tuple(rule["needs"])) for rule in _LANG["slang"]]
 _LIGHT = frozenset(stem(word) for word in _LANG["light_words"])
 _TIES = frozenset(_LANG["tie_words"])
 # Emoji, arrows and " = " end a statement as a full stop does ("X saves Y 🥹 my boy ...").
@@ -276,6 +291,8 @@ _ABBREVIATION = re.compile(r"\b(mr|mrs|ms|dr|st|jr|sr|prof)\.", re.I)
 _SENTENCE = re.compile(r"[^.!?\n;]+[.!?\n;]*")
 _CAPITALISED = re.compile(r"\b[A-Z][a-z]+\b")
 _EPISODE_TERM = re.compile(r"^~s\d+e\d+$")
+# A question asking who someone named so is ("who is patient zero").
+_ASKED_WHO = re.compile(r"^who (?:is|was) (.+?)\??$")
 # A later fact that tells at most this share more of a statement than an earlier one repeats it.
 _SAME_TELLING = 0.1
 # ... and it must be about as sure a match as the later one.
@@ -352,9 +369,11 @@ def _stems(text: str) -> frozenset[str]:
     return frozenset(stem(word) for word in text.split())
 
 
+# ... and ones said only as the whole word: "rip" is a death, "a ripped shirt" none.
+_DEATH_SAID = frozenset({"rip"})
 _DEATH = _stems(_DEATH_WORDS)
 _ALIVE = _stems(_ALIVE_WORDS)
-_FATE_TERMS = _DEATH | _ALIVE | _SENSE_CONCEPTS
+_FATE_TERMS = _DEATH | _DEATH_SAID | _ALIVE | _SENSE_CONCEPTS
 
 
 def sentences(text: str) -> list[str]:
@@ -441,6 +460,25 @@ class SpoilerDetector:
                         questions=[f"who is {name}"],
                         source="character reveals",
                     )
+        # A description someone is asked after by ("who is patient zero") said as another of
+        # their names, or as someone's kin ("patient zero is her own son"), tells the fact
+        # that answers it; a name of theirs ("who is Ha-ri") is no description.
+        self._asked_who: dict[tuple[str, str], Fact] = {}
+        for fact in sorted(facts, key=lambda f: f.episode):
+            if is_profile(fact):
+                continue
+            for question in fact.questions:
+                asked = _ASKED_WHO.match(question.lower())
+                if asked is None:
+                    continue
+                tokens = self.view.lexicon.words(asked.group(1))
+                mentions = self.view.names.find(tokens, fuzzy=False)
+                if len(mentions) != 1 or mentions[0].end - mentions[0].start != len(tokens):
+                    continue
+                person = raw.get(mentions[0].entity)
+                if person is not None and _is_description(asked.group(1), person.name):
+                    self._asked_who.setdefault((person.id, "".join(tokens)), fact)
+                    self._twist_tokens.update(t for t in tokens if t not in STOPWORDS)
         self._fates: dict[str, list[_FactTerms]] = {}
         for terms in self._facts:
             for subject in terms.subjects if terms.senses else ():
@@ -471,6 +509,14 @@ class SpoilerDetector:
             for character in raw.values()
             for name in character.names
             if (words := self.view.lexicon.words(name))
+        )
+        # The words after "the" of the descriptions the show lists as names, that may be said
+        # loosely ("the bald girl": "bald"; see `_loosely_named`).
+        self._loose_starts = frozenset(
+            words[1]
+            for character in raw.values()
+            for name in character.names
+            if len(words := self.view.lexicon.words(name)) >= _LOOSE_SPAN and words[0] == "the"
         )
         # The names each statement of the message being read spells (see `_mentions`).
         self._found: dict[tuple[str, ...], list[Mention]] = {}
@@ -569,7 +615,7 @@ class SpoilerDetector:
         senses: set[str] = set()
         for position, token in enumerate(tokens):
             word = stem(token)
-            sense = DEATH if word in _DEATH else ALIVE if word in _ALIVE else None
+            sense = DEATH if _is_death(token) else ALIVE if word in _ALIVE else None
             if sense is None:
                 continue
             before = tokens[max(0, position - 4) : position]
@@ -609,12 +655,21 @@ class SpoilerDetector:
         stems English words, and a Korean name loses the suffix said after it ("귀남이가").
         """
         lower = sentence.lower().replace("\u2019", "'")
-        text = _SLANG.sub(" ", lower)
+        text = lower
+        for pattern, needs in _SLANG:
+            for need in needs:  # plain loops: a generator per pattern cost as much again
+                if need in text:
+                    text = pattern.sub(" ", text)
+                    break
         for pattern, phrased, needs in _PHRASES:
-            if any(need in text for need in needs):
-                text = pattern.sub(phrased, text)
+            for need in needs:
+                if need in text:
+                    text = pattern.sub(phrased, text)
+                    break
         # Unchanged, the sentence is split once: the index reads it again from the cache.
-        tokens = self.view.lexicon.words(sentence if text == lower else text)
+        split = tokens = self.view.lexicon.words(sentence if text == lower else text)
+        if not _RELATIONS.isdisjoint(tokens):
+            tokens = self._relation_first(tokens)
         # A name of more than one word keeps its words ("On-jo's bestie", "온조 아빠가").
         kept: set[int] = set()
         if not self._reworded_in_names.isdisjoint(tokens) or (
@@ -635,7 +690,38 @@ class SpoilerDetector:
                 continue
             word = self._hangul(token) if is_hangul(token) else _SYNONYMS.get(token, token)
             read.extend(word.split())
-        return read, text == lower and read == tokens
+        return read, text == lower and read == split
+
+    def _relation_first(self, tokens: list[str]) -> list[str]:
+        """Return a sentence's words with a word said inside a name through a relation after it.
+
+        "On-jo's brave dad" is "On-jo's dad", who is brave: the name the show lists
+        ("On-jo's dad") is read as a name, and the word between stays a word of the sentence.
+        """
+        mentions = self._mentions(tokens)
+        ends = {m.end: m for m in mentions}
+        named = {i for m in mentions for i in range(m.start, m.end)}
+        for position, token in enumerate(tokens):
+            if token not in _RELATIONS or position in named:
+                continue
+            for between in (1, 2):
+                mention = ends.get(position - between)
+                words = tokens[position - between : position]
+                if mention is None or any(
+                    w in STOPWORDS or w in _RELATIONS or i in named
+                    for i, w in enumerate(words, position - between)
+                ):
+                    continue
+                span = [*tokens[mention.start : mention.end], token]
+                found = self.view.names.find(span, fuzzy=False)
+                if len(found) == 1 and (found[0].start, found[0].end) == (0, len(span)):
+                    return [
+                        *tokens[: mention.end],
+                        token,
+                        *words,
+                        *self._relation_first(tokens[position + 1 :]),
+                    ]
+        return tokens
 
     def _opened(self, tokens: list[str]) -> list[str]:
         """Return a sentence's words after the openers said before it ("ok so wait, ...").
@@ -656,13 +742,18 @@ class SpoilerDetector:
         It is after a pronoun ("they will find him") or before a verb's plain form or an
         adverb ("his mom will do anything", "she will never"); a name is before a verb's
         inflected form ("Will is found", "Will dies"), after the verb acting on it, and after
-        an auxiliary asking about it ("how did Will die").
+        an auxiliary asking about it ("how did Will die"). After an adverb, a verb's "-ing"
+        form is what the name does ("Will still missing a week on"), not a verb's.
         """
         before = tokens[position - 1] if position else ""
         after = tokens[position + 1] if position + 1 < len(tokens) else ""
         if before in _AUXILIARY_VERBS:
             return False
-        return before in _MODAL_BEFORE or after in _MODAL_AFTER
+        if before in _MODAL_BEFORE:
+            return True
+        if after in _MODAL_ADVERBS and position + 2 < len(tokens):
+            return not tokens[position + 2].endswith("ing")
+        return after in _MODAL_AFTER
 
     def _pauses(self, sentence: str, tokens: list[str]) -> frozenset[int]:
         """Return the positions of the words that follow a comma ("X scratched, Y ...")."""
@@ -728,7 +819,7 @@ class SpoilerDetector:
 
     def _descriptions(self, tokens: list[str]) -> set[str]:
         """Return the people a statement describes by their role ("the archer girl")."""
-        found: set[str] = set()
+        found = self._loosely_named(tokens)
         for position, token in enumerate(tokens):
             if token != "the":
                 continue
@@ -747,6 +838,30 @@ class SpoilerDetector:
             person = self._described_by_role(tokens)
             if person:
                 found.add(person)
+        return found
+
+    def _loosely_named(self, tokens: list[str]) -> set[str]:
+        """Return the people a statement names by a description the show lists, said loosely.
+
+        "the bald girl" said with another determiner or a word more ("a hungry bald girl",
+        "that bald girl") still means her. A name of a word after "the" ("the archer") is too
+        slight to be said so.
+        """
+        found: set[str] = set()
+        for position, token in enumerate(tokens):
+            if token not in _LOOSE_DETERMINERS:
+                continue
+            for skip in (0, 1) if token != "the" else (1,):
+                start = position + 1 + skip
+                if start >= len(tokens) or tokens[start] not in self._loose_starts:
+                    continue
+                if skip and tokens[start - 1] in STOPWORDS:
+                    continue
+                span = ["the", *tokens[start : start + self.view.names.max_span]]
+                mentions = self.view.names.find(span, fuzzy=False)
+                if mentions and mentions[0].start == 0 and mentions[0].end >= _LOOSE_SPAN:
+                    found.add(mentions[0].entity)
+                    break
         return found
 
     def _described_by_role(self, tokens: list[str]) -> str | None:
@@ -872,10 +987,11 @@ class SpoilerDetector:
 
         A clause ends at "and" or "but" when it names someone and says something of them,
         and the next starts with a name said with a word of its own ("Z saving"): "X and Y
-        kiss" and "X saves Y and Z from the fire" stay whole.
+        kiss" and "X saves Y and Z from the fire" stay whole. "while" starts a clause before
+        any name ("X was on the roof while Y was getting bitten").
         """
-        if _JOINS.isdisjoint(tokens) or not any(
-            token in _JOINS and self._may_start_name(after)
+        if _CLAUSE_STARTS.isdisjoint(tokens) or not any(
+            token in _CLAUSE_STARTS and self._may_start_name(after)
             for token, after in itertools.pairwise(tokens)
         ):
             return [(sentence, tokens, own)]
@@ -884,7 +1000,7 @@ class SpoilerDetector:
         cuts, begin = [], 0
         for position, token in enumerate(tokens):
             end = starts.get(position + 1)
-            if token not in _JOINS or end is None or end >= len(tokens):
+            if token not in _CLAUSE_STARTS or end is None or end >= len(tokens):
                 continue
             # Someone named, then a word that is no function word ("X ditching Y").
             told = any(
@@ -893,7 +1009,9 @@ class SpoilerDetector:
                 if m.end < position
             )
             after = tokens[end]
-            if told and after not in STOPWORDS and after not in _JOINS and end not in starts:
+            # After "while" a clause starts whatever its first words are.
+            plain = after not in STOPWORDS and after not in _JOINS and end not in starts
+            if told and (token in _SUBORDINATORS or plain):
                 cuts.append(position)
                 begin = position + 1
         if not cuts:
@@ -1097,7 +1215,7 @@ class SpoilerDetector:
         where the one who kills comes first and the one killed before the verb. The others
         named (the killer, whoever is in the next clause) do not die by it.
         """
-        deaths = [i for i, t in enumerate(tokens) if stem(t) in _DEATH]
+        deaths = [i for i, t in enumerate(tokens) if _is_death(t)]
         kills = [i for i in deaths if stem(tokens[i]) in _KILLING]
         if not kills or len(kills) < len(deaths):
             return frozenset()
@@ -1178,6 +1296,11 @@ class SpoilerDetector:
                 weight += max(weights[t] for t in shared)
                 words += 1
                 answered += group not in ties and not fact.answer.isdisjoint(shared)
+        if answered and len(people) > 1:
+            # Who did it to whom is said too: the people named after the first, when the
+            # statement also says what happens in a word of the fact's answer.
+            named = sorted(weights.get(entity_term(e), self._unknown_idf) for e in people)
+            weight += sum(named[:-1])
         if weight < MIN_EVENT_WEIGHT or precision < MIN_EVENT_PRECISION:
             return None
         # Naming nobody, it must say most of what it says in the fact's words, and two of
@@ -1198,24 +1321,37 @@ class SpoilerDetector:
 
         A twist name said as another name ("Papa is Brenner") tells the twist; a name through
         a relation said as another ("X is Y's mom") tells who that person is, from when they
-        are first seen (after the first episode: before, that is the premise).
+        are first seen (after the first episode: before, that is the premise). A description
+        a fact is asked by ("who is patient zero") said as another name, or as someone's kin,
+        tells that fact.
         """
         if self._twist_tokens.isdisjoint(tokens) and _RELATIONS.isdisjoint(tokens):
             return []
         keys: dict[str, set[str]] = {}
         related: set[str] = set()
         described: set[str] = set()
+        kin: set[tuple[str, str]] = set()  # descriptions said to be someone's kin
         mentions = self._mentions(tokens)
         named = {i for m in mentions for i in range(m.start, m.end)}
         for mention in mentions:
             span = tokens[mention.start : mention.end]
-            keys.setdefault(mention.entity, set()).add("".join(span))
+            key = "".join(span)
+            keys.setdefault(mention.entity, set()).add(key)
             if not _RELATIONS.isdisjoint(span):
                 related.add(mention.entity)
                 if self._identified(tokens, mention.start, mention.end, named):
                     described.add(mention.entity)
+            if (mention.entity, key) in self._asked_who and self._said_kin(
+                tokens, mention.start, mention.end, named
+            ):
+                kin.add((mention.entity, key))
         found = []
         for entity, names in keys.items():
+            for name in names:
+                fact = self._asked_who.get((entity, name))
+                if fact and (len(names) > 1 or (entity, name) in kin):
+                    told = frozenset({entity_term(entity), fact_mark(fact.id)})
+                    found.append((Finding(fact, FATE_CONFIDENCE, "twist"), told))
             twists = [self._twists[entity, n] for n in names if (entity, n) in self._twists]
             if twists and len(names) > len(twists):
                 for fact in twists:
@@ -1236,13 +1372,22 @@ class SpoilerDetector:
 
         "the lady who stares at the tv is El's mom", "X's dad is the guy from the diner".
         """
-        if start and tokens[start - 1] in _COPULAS:
-            other = range(start - 1)
-        elif end < len(tokens) and tokens[end] in _COPULAS:
-            other = range(end + 1, len(tokens))
-        else:
-            return False
+        other = _other_side(tokens, start, end)
         return any(tokens[i] in PERSON_NOUNS and i not in named for i in other)
+
+    @staticmethod
+    def _said_kin(tokens: list[str], start: int, end: int, named: set[int]) -> bool:
+        """Whether a name is said to be someone's kin: "X is her own son", "X is Y's son".
+
+        A relation word said of nobody's ("X is a sad kid") is no kin.
+        """
+        return any(
+            tokens[i] in _RELATIONS
+            and i not in named
+            and i
+            and (tokens[i - 1] in _KIN_OF or i - 1 in named)
+            for i in _other_side(tokens, start, end)
+        )
 
     def _told_earlier(
         self,
@@ -1322,6 +1467,28 @@ def _first_seen(fact: Fact, characters: dict[str, Character]) -> Fact:
     if character is None or not character.reveals or fact.id != profile_fact_id(character.id):
         return fact
     return fact.model_copy(update={"answer": f"{character.name}: {character.role}"})
+
+
+def _is_death(token: str) -> bool:
+    return token in _DEATH_SAID or stem(token) in _DEATH
+
+
+def _other_side(tokens: list[str], start: int, end: int) -> range:
+    """Return the positions said to be the same as a name by a copula next to it, if any."""
+    if start and tokens[start - 1] in _COPULAS:
+        return range(start - 1)
+    if end < len(tokens) and tokens[end] in _COPULAS:
+        return range(end + 1, len(tokens))
+    return range(0)
+
+
+def _is_description(text: str, name: str) -> bool:
+    """Whether a name of someone's describes them in English words ("patient zero", "the
+    archer"), rather than spelling a name of theirs ("Ha-ri", "Jinsu", "Mike")."""
+    english = english_words()
+    words = [w for w in re.findall(r"[a-z]+", text.lower()) if w != "s"]
+    own = set(re.findall(r"[a-z]+", name.lower()))
+    return bool(words) and all(w in english for w in words) and not own.issuperset(words)
 
 
 def _premise(fact: Fact) -> bool:
