@@ -208,7 +208,7 @@ class ShowView:
         asks_event = bool(policy.event_words & query.terms.keys() or policy.answer_kinds & intents)
         if owners := relatives_unnamed(possessives, query.entities):
             # "Did Cheong-san's mom make it?" before she is a character: his story is not hers.
-            owner_states = {f.id for e in owners for f in self._fates.get(e, [])}
+            owner_states = self._state_ids(owners)
             chosen = [f for f in chosen if f.id not in owner_states]
         asks_state = (
             (query.asks_fate or query.names_only)
@@ -233,7 +233,7 @@ class ShowView:
                 chosen = [event, *(f for f in chosen if f is not event)]
             if query.entities & set(chosen[0].subjects) and not is_profile(chosen[0]):
                 # Beside the one event asked about, other states of the same people are padding.
-                states = {f.id for e in query.entities for f in self._fates.get(e, [])}
+                states = self._state_ids(query.entities)
                 chosen = [chosen[0], *(f for f in chosen[1:] if f.id not in states)]
         # The words a question asks with, beyond names and question words.
         wanted = {t for t in content_terms(query) if is_word(t) or is_concept(t)}
@@ -256,7 +256,7 @@ class ShowView:
         if chosen and not query.asks_fate and WHO not in query.terms:
             # Where people the question does not name stand is padding beside what it asks
             # ("what did they make the bath out of" is not asked of Will and Barb).
-            chosen = [chosen[0], *(f for f in chosen[1:] if not self._bystander(f, query))]
+            chosen = [chosen[0], *(f for f in chosen[1:] if not self._bystander(f, query.entities))]
         chosen = self._distinct(chosen)
         if not query.asks_when:
             chosen = latest_stages(chosen, query.entities, policy.stage_kinds)
@@ -474,15 +474,14 @@ class ShowView:
         if not latest:
             # Who someone is does not say whether they live: better nothing than a profile.
             return [f for f in chosen if not is_profile(f)]
-        stale = {f.id for entity in entities for f in self._fates.get(entity, [])}
+        stale = self._state_ids(entities)
         policy = self.policy
         others = [
             f
             for f in chosen
             if f.id not in stale
             and f not in latest
-            # Where other people stand is padding: "does El die" is not asked of Mike.
-            and not (f.kind == policy.state_kind and entities.isdisjoint(f.subjects))
+            and not self._bystander(f, entities)  # "does El die" is not asked of Mike
         ]
         # "Which of the main four live?" gets each of them, not the first three.
         limit = max(policy.max_facts, min(len(latest) + bool(others), policy.max_fates))
@@ -491,9 +490,13 @@ class ShowView:
             return [others[0], *latest, *others[1:]][:limit]
         return [*latest, *others][:limit]
 
-    def _bystander(self, fact: Fact, query: Query) -> bool:
+    def _bystander(self, fact: Fact, named: frozenset[str]) -> bool:
         """Whether a card tells where someone the question does not name stands."""
-        return fact.kind == self.policy.state_kind and query.entities.isdisjoint(fact.subjects)
+        return fact.kind == self.policy.state_kind and named.isdisjoint(fact.subjects)
+
+    def _state_ids(self, entities: frozenset[str]) -> set[str]:
+        """Return the ids of every state card of these people, their timelines."""
+        return {f.id for e in entities for f in self._fates.get(e, [])}
 
     def _answering_event(
         self, matches: list[Match], ranked: list[Match], entities: frozenset[str]
@@ -506,7 +509,7 @@ class ShowView:
         if not matches:
             return None
         top = matches[0]
-        states = {f.id for e in entities for f in self._fates.get(e, [])}
+        states = self._state_ids(entities)
         if top.fact.id in states or is_profile(top.fact):
             return None
         latest = {self._fates[e][-1].id for e in entities if e in self._fates}
@@ -519,7 +522,7 @@ class ShowView:
         "How did Nam-ra get the zombies to go away?": where she stands mentions it, the
         card about her trick tells it.
         """
-        states = {f.id for e in query.entities for f in self._fates.get(e, [])}
+        states = self._state_ids(query.entities)
         if first.id not in states or query.asks_fate or HOW not in query.terms:
             return None  # "how did X die" is answered by X's last state, "why" often too
         held = next((m.recall for m in matches if m.fact is first), 1.0)
