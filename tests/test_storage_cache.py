@@ -63,27 +63,35 @@ async def test_clear_and_forget_drop_what_was_cached(cached) -> None:
     assert await cached.get_progress(2, "a") == Progress(1, 5)
 
 
+def _hold_reads(monkeypatch, method: str) -> tuple[asyncio.Event, asyncio.Event]:
+    """Make the storage's `method` read, then wait for the second event before returning.
+
+    Returns (read done, release).
+    """
+    read_done, release = asyncio.Event(), asyncio.Event()
+    original = getattr(Storage, method)
+
+    async def held(self, *args):
+        value = await original(self, *args)
+        read_done.set()
+        await release.wait()
+        return value
+
+    monkeypatch.setattr(Storage, method, held)
+    return read_done, release
+
+
 async def test_a_read_that_overlaps_a_write_is_not_cached(cached, monkeypatch) -> None:
     """Otherwise the old, possibly later, episode could stick and spoil the viewer."""
     await cached.set_progress(1, "show", Progress(1, 9))
     cached._progress.pop((1, "show"))
-    release = asyncio.Event()
-    read_started = asyncio.Event()
-    original = Storage.get_progress
-
-    async def slow_read(self, user_id, show):
-        value = await original(self, user_id, show)  # reads S1E9
-        read_started.set()
-        await release.wait()
-        return value
-
-    monkeypatch.setattr(Storage, "get_progress", slow_read)
+    read_started, release = _hold_reads(monkeypatch, "get_progress")
     reader = asyncio.create_task(cached.get_progress(1, "show"))
-    await read_started.wait()
+    await read_started.wait()  # it has read S1E9
     await cached.set_progress(1, "show", Progress(1, 2))  # the viewer lowers their progress
     release.set()
     assert await reader == Progress(1, 9)
-    monkeypatch.setattr(Storage, "get_progress", original)
+    monkeypatch.undo()
     assert await cached.get_progress(1, "show") == Progress(1, 2)
 
 
@@ -141,18 +149,10 @@ async def test_concurrent_misses_share_one_read(cached) -> None:
 async def test_a_read_begun_before_a_write_is_not_joined_after_it(cached, monkeypatch) -> None:
     await cached.set_progress(1, "show", Progress(1, 9))
     cached._progress.pop((1, "show"))
-    release = asyncio.Event()
-    original = Storage.get_progress
-
-    async def slow_read(self, user_id, show):
-        value = await original(self, user_id, show)  # reads S1E9
-        await release.wait()
-        return value
-
-    monkeypatch.setattr(Storage, "get_progress", slow_read)
+    read_done, release = _hold_reads(monkeypatch, "get_progress")
     early = asyncio.create_task(cached.get_progress(1, "show"))
-    await asyncio.sleep(0.05)
-    monkeypatch.setattr(Storage, "get_progress", original)
+    await read_done.wait()  # it has read S1E9
+    monkeypatch.undo()
     await cached.set_progress(1, "show", Progress(1, 2))
     cached._progress.pop((1, "show"))  # as if evicted: the next ask reads
     # Asked after the write: must not wait for, nor get, what the earlier read saw.
@@ -193,23 +193,13 @@ async def test_a_read_of_every_show_that_overlaps_a_write_is_not_cached(
 ) -> None:
     await cached.set_progress(1, "a", Progress(1, 9))
     cached._progress.pop((1, "a"))
-    release = asyncio.Event()
-    read_started = asyncio.Event()
-    original = Storage.get_progress_in
-
-    async def slow_read(self, user_id, shows):
-        values = await original(self, user_id, shows)  # reads S1E9
-        read_started.set()
-        await release.wait()
-        return values
-
-    monkeypatch.setattr(Storage, "get_progress_in", slow_read)
+    read_started, release = _hold_reads(monkeypatch, "get_progress_in")
     reader = asyncio.create_task(cached.get_progress_in(1, ["a", "b"]))
-    await read_started.wait()
+    await read_started.wait()  # it has read S1E9
     await cached.set_progress(1, "a", Progress(1, 2))  # the viewer lowers their progress
     release.set()
     assert await reader == {"a": Progress(1, 9), "b": None}
-    monkeypatch.setattr(Storage, "get_progress_in", original)
+    monkeypatch.undo()
     assert await cached.get_progress_in(1, ["a", "b"]) == {"a": Progress(1, 2), "b": None}
 
 
