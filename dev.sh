@@ -2,6 +2,7 @@
 # One entry point for people and CI: sets up .venv on first use, then runs what was asked.
 #   ./dev.sh run     run the Discord bot, or the offline chat when no DISCORD_TOKEN is set
 #   ./dev.sh test    lint, type-check bot/ and the Discord double (strict), then the whole test suite
+#                    (on every core; add -n 0 to run it in one process)
 #   ./dev.sh score   score the answering core on ../shared/eval/dev-questions.yaml
 #   ./dev.sh bench   print the engine benchmark
 set -euo pipefail
@@ -45,7 +46,7 @@ case "$command" in
     "$VENV/bin/ruff" check .
     "$VENV/bin/ruff" format --check .
     "$VENV/bin/mypy"
-    exec "$VENV/bin/python" -m pytest "$@"
+    exec "$VENV/bin/python" -m pytest -n auto "$@"
     ;;
   score)
     exec "$VENV/bin/python" ../shared/eval/score.py "$VENV/bin/python" ../shared/eval/dev-questions.yaml "$@"
