@@ -828,3 +828,47 @@ def test_rip_is_a_death_only_as_the_whole_word(library: Library) -> None:
     # "ripped" stems to "rip": Gwi-nam ripping at his eye is no death of his.
     assert detect(library.default, "gwi-nam ripped his own eye out").latest == Progress(1, 5)
     assert detect(library.default, "rip wu-jin").latest == Progress(1, 12)
+
+
+@pytest.mark.parametrize(
+    ("slug", "text"),
+    [
+        ("all-of-us-are-dead", "ha-ri with the bow is the coolest"),
+        ("all-of-us-are-dead", "hari with the bow >>> everyone else"),
+    ],
+)
+def test_what_someone_has_by_their_names_says_who_they_are(
+    library: Library, slug: str, text: str
+) -> None:
+    # "the girl with the bow" is one of Ha-ri's names: her bow is who she is, not a rescue.
+    assert detect(library.shows[slug], text).latest is None
+
+
+def test_what_someone_has_by_their_names_still_tells_what_they_do_with_it(
+    library: Library,
+) -> None:
+    text = "ha-ri with her bow saves cheong-san in the library"
+    assert detect(library.default, text).latest == Progress(1, 5)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "think jonathan has something to do with will going missing",
+        "lowkey think jonathan knows where will went missing",
+    ],
+)
+def test_i_think_without_the_i_is_a_guess(library: Library, text: str) -> None:
+    assert detect(library.shows["stranger-things"], text).latest is None
+
+
+@pytest.mark.parametrize(
+    "text", ["the d&d basement scene is so wholesome", "the will's bike scene is so eerie"]
+)
+def test_a_scene_named_by_what_is_in_it_tells_nothing(library: Library, text: str) -> None:
+    assert detect(library.shows["stranger-things"], text).latest is None
+
+
+def test_a_scene_told_by_a_clause_after_it_is_still_told(library: Library) -> None:
+    text = "the scene where nam-ra jumps off the roof wrecked me"
+    assert detect(library.default, text).latest == Progress(1, 12)

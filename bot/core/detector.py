@@ -34,8 +34,10 @@ a guess ("i bet", "theory:") states nothing. In a fate, who kills is not who die
 plain survival ("X makes it out alive") is the latest one, and a fact saying something
 almost happened does not tell that it did.
 
-Words about the fan ("cute", "omg"), the cast's names and where the fan is ("just started
-ep 3") count for nothing; wishes ("I hope..."), feelings ("i feel like"), what would be and
+Words about the fan ("cute", "omg"), the cast's names, where the fan is ("just started
+ep 3"), what someone has by their names ("X with the bow", as "the girl with the bow" names
+her) and a scene named by what is in it ("the basement scene is so wholesome") count for
+nothing; wishes ("I hope..."), feelings ("i feel like"), what would be and
 tag questions ("..., right?") state nothing, while openers ("wait, is it true...") and a
 clause after "when" or "how" with no question mark ("when X stabbed Y i screamed") do not
 stop a sentence stating. "and" or "but" before someone else's name and what they do starts
@@ -63,7 +65,7 @@ from typing import Any
 
 import yaml
 
-from bot.core.characters import best_described, describe_by_role
+from bot.core.characters import HAVING, best_described, describe_by_role
 from bot.core.derived import is_profile, profile_fact_id
 from bot.core.engine import ShowEngine, ShowView
 from bot.core.index import Query
@@ -269,6 +271,11 @@ _RELATIONS = frozenset(map(str, _LANG["relation_words"]))
 _SLANG = [(re.compile(rule["pattern"]), tuple(rule["needs"])) for rule in _LANG["slang"]]
 _LIGHT = frozenset(stem(word) for word in _LANG["light_words"])
 _TIES = frozenset(_LANG["tie_words"])
+_SCENE_WORDS = frozenset(_LANG["scene_words"])
+_SCENE_CLAUSES = frozenset(_LANG["scene_clauses"])
+_SCENE_STARTS = frozenset(_LANG["scene_starts"])
+# The most words between "the" and "scene" read as naming the scene.
+_SCENE_SPAN = 4
 # Emoji, arrows and " = " end a statement as a full stop does ("X saves Y 🥹 my boy ...").
 _SYMBOLS = re.compile(r"[\u2190-\u2bff\U0001f000-\U0001faff]+|\s=+\s")
 # "... and then the door is locked": a new clause, whoever it is about.
@@ -493,6 +500,19 @@ class SpoilerDetector:
                 if is_word(term) and term not in self._opinions and term not in _LIGHT:
                     roles.setdefault(term, set()).add(character.id)
         self._described = {t: next(iter(ids)) for t, ids in roles.items() if len(ids) == 1}
+        # What someone has by their names ("the girl with the bow": bow) says who she is,
+        # not what happens: "X with the bow is iconic" tells no event of hers.
+        self._look: dict[str, frozenset[str]] = {}
+        for character in raw.values():
+            looks = (
+                term
+                for name in character.names
+                if HAVING in (words := self.view.lexicon.words(name))
+                for word in words
+                if word not in STOPWORDS and word not in PERSON_NOUNS and not self._is_name(word)
+                for term in self.view.lexicon.terms_of_word(word)
+            )
+            self._look[character.id] = frozenset(looks)
         self._korean: dict[str, str] = {}
         # Words that are read as others and are also words of a name of several words
         # ("bestie" in "On-jo's bestie"), and whether such a name is written in Hangul.
@@ -690,6 +710,8 @@ class SpoilerDetector:
                 continue
             word = self._hangul(token) if is_hangul(token) else _SYNONYMS.get(token, token)
             read.extend(word.split())
+        if not _SCENE_WORDS.isdisjoint(read):
+            read = _unnamed_scenes(read)
         return read, text == lower and read == split
 
     def _relation_first(self, tokens: list[str]) -> list[str]:
@@ -1289,7 +1311,10 @@ class SpoilerDetector:
         said, describes, ties = statement
         event: set[str] = set()
         weight, words, answered = 0.0, 0, 0
+        looks = frozenset().union(*(self._look.get(e, ()) for e in people))
         for group in groups:
+            if looks.issuperset(group):
+                continue  # "X with the bow": who X is
             shared = [t for t in group if t in fact.terms]
             if shared:
                 event.update(shared)
@@ -1441,6 +1466,27 @@ class SpoilerDetector:
             if coverage > best:
                 best, matched = coverage, frozenset(shared)
         return best, matched
+
+
+def _unnamed_scenes(tokens: list[str]) -> list[str]:
+    """Return a sentence's words without the scenes it names by what is in them.
+
+    "the d&d basement scene is so wholesome" says which scene it loves, not what happens in
+    it; "the scene where X dies" tells, so a clause after the scene word keeps its words.
+    """
+    for position, token in enumerate(tokens):
+        if token not in _SCENE_WORDS or position == 0:
+            continue
+        after = tokens[position + 1 : position + 2]
+        if after and after[0] in _SCENE_CLAUSES:
+            continue
+        for start in range(position - 1, max(-1, position - _SCENE_SPAN - 2), -1):
+            if tokens[start] in _SCENE_STARTS:
+                if start < position - 1:
+                    rest = _unnamed_scenes(tokens[position + 1 :])
+                    return [*tokens[:start], *rest]
+                break
+    return tokens
 
 
 def _romanised(word: str) -> str:
