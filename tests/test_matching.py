@@ -520,3 +520,34 @@ def test_the_making_of_is_not_answered_by_the_cast_list(question) -> None:
 def test_fans_slang_for_killing_is_killing(engine) -> None:
     answer = engine.answer("who offed the principal and who got it on camera", Progress(1, 4))
     assert answer.facts[0].id == "gwi-nam-kills-principal"
+
+
+def test_a_question_word_with_d_is_the_question_word_and_did(engine) -> None:
+    # "how'd" is "how did": the trick she used, not where she stands.
+    answer = engine.answer("how'd nam-ra lure the zombies away", Progress(1, 6))
+    assert answer.facts[0].id == "speaker-feedback-lure"
+
+
+def test_at_what_point_asks_when_and_is_dated(engine) -> None:
+    answer = engine.answer("at what point does nam-ra get bitten", FINISHED)
+    reply = render_answer(answer)
+    assert answer.facts[0].id == "nam-ra-bitten-by-gwi-nam" and "S1E6" in reply
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "is there a release date for season 2",
+        "any date for season 2 yet",
+        "where'd they shoot it",
+        "was the school real or just a set",
+    ],
+)
+def test_dates_and_sets_of_the_making_are_not_in_the_story(engine, question) -> None:
+    assert engine.answer(question, FINISHED).status is Status.UNKNOWN
+
+
+def test_when_something_happens_is_not_told_by_where_people_stand(engine) -> None:
+    # At S1E5 Cheong-san has not confessed: where he and On-jo stand does not say when he does.
+    answer = engine.answer("when does cheong-san tell on-jo how he feels", Progress(1, 5))
+    assert answer.status is Status.UNKNOWN

@@ -264,10 +264,14 @@ class ShowView:
             chosen
             and wanted
             and WHO not in query.terms
-            and all(is_profile(f) for f in chosen)
+            and all(
+                is_profile(f) or (query.asks_when and f.kind == policy.state_kind) for f in chosen
+            )
             and not wanted & self._terms_of(chosen)
         ):
-            chosen = []  # "Does Hopper have kids?" before it is told: who he is answers nothing
+            # "Does Hopper have kids?" before it is told: who he is answers nothing, and
+            # "when does X tell Y how he feels" before he does is not told by where he stands.
+            chosen = []
         if not chosen:
             # The making of the show is in no episode; a season 2 may be spoken of in one.
             beyond = OFFSCREEN in query.terms
