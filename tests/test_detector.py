@@ -44,8 +44,10 @@ BLIND_SETS = {
     "blind-messages-4.yaml": (0.9, 0.03),
     # First reading 0.903 caught, 0.062 flagged; tuned on since to 1.0 and 0, a little room.
     "blind-messages-5.yaml": (0.97, 0.03),
-    # Untuned: where its first reading stands (0.918 caught, 0.106 flagged), a little room.
-    "blind-messages-6.yaml": (0.9, 0.12),
+    # First reading 0.918 caught, 0.106 flagged; tuned on since to 0.918 and 0.043.
+    "blind-messages-6.yaml": (0.9, 0.06),
+    # Untuned: where its first reading stands (0.959 caught, 0 flagged), a little room.
+    "blind-messages-7.yaml": (0.95, 0.02),
 }
 
 
