@@ -551,3 +551,10 @@ def test_when_something_happens_is_not_told_by_where_people_stand(engine) -> Non
     # At S1E5 Cheong-san has not confessed: where he and On-jo stand does not say when he does.
     answer = engine.answer("when does cheong-san tell on-jo how he feels", Progress(1, 5))
     assert answer.status is Status.UNKNOWN
+
+
+def test_a_yes_no_question_gets_where_someone_stands_now(engine) -> None:
+    # So-ju's episode-4 state holds "out" too; as of episode 10 he has reached the gym.
+    question = "on-jo's dad showed up at last!! does he get out with them?"
+    answer = engine.answer(question, Progress(1, 10))
+    assert answer.facts[0].id == "so-ju-fate-e10"

@@ -257,6 +257,11 @@ class ShowView:
             # Where people the question does not name stand is padding beside what it asks
             # ("what did they make the bath out of" is not asked of Will and Barb).
             chosen = [chosen[0], *(f for f in chosen[1:] if not self._bystander(f, query.entities))]
+        if (query.names_only or self._asks_yes_or_no(question)) and (
+            QUESTION_WORDS.isdisjoint(query.terms)
+        ):
+            # "Does X get out?" and "X?" ask where X stands now, whatever state matched.
+            chosen = self._current_states(chosen, query.entities)
         chosen = self._distinct(chosen)
         if not query.asks_when:
             chosen = latest_stages(chosen, query.entities, policy.stage_kinds)
@@ -493,6 +498,32 @@ class ShowView:
             # "Does On-jo end up with Cheong-san?" is about the two of them, not each alone.
             return [others[0], *latest, *others[1:]][:limit]
         return [*latest, *others][:limit]
+
+    def _asks_yes_or_no(self, question: str) -> bool:
+        """Whether the question a message asks is answered yes or no ("... does he get out?")."""
+        asked = focused_question(question) or question
+        return any(
+            words[0] in YES_NO_OPENERS
+            for sentence in _SENTENCE.findall(asked)
+            if (words := self.lexicon.words(sentence))
+        )
+
+    def _current_states(self, chosen: list[Fact], entities: frozenset[str]) -> list[Fact]:
+        """Put in place of an older state of someone asked about where they stand now.
+
+        "Does On-jo's dad get out with them?" at S1E10 matches his S1E4 state by its words,
+        but where he stood then is not where he stands as of the viewer's episode.
+        """
+        current: list[Fact] = []
+        for fact in chosen:
+            subjects = fact.subjects
+            if fact.kind == self.policy.state_kind and len(subjects) == 1:
+                timeline = self._fates.get(subjects[0], [])
+                if subjects[0] in entities and fact in timeline:
+                    fact = timeline[-1]
+            if fact not in current:
+                current.append(fact)
+        return current
 
     def _bystander(self, fact: Fact, named: frozenset[str]) -> bool:
         """Whether a card tells where someone the question does not name stands."""
