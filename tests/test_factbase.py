@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 
 import pytest
@@ -30,6 +31,15 @@ def test_real_fact_base_covers_every_episode_with_facts_and_recaps() -> None:
         assert {r.episode for r in show_file.show.recaps} == episodes
         assert len(show_file.facts) >= 100
         assert all(f.source.strip() for f in show_file.facts)
+
+
+def test_no_card_of_a_real_show_opens_with_yes_or_no() -> None:
+    # One card answers many questions: "Yes:" before "does Nancy end up with Steve or
+    # Jonathan" or "what happened between Steve and Jonathan" reads as nonsense. ("No
+    # romance in season 1" says something; "No." answers one question.)
+    for show_file in read_library(DATA_DIR):
+        opening = [f.id for f in show_file.facts if re.match(r"(?i)(yes|no)[.,:;!]", f.answer)]
+        assert not opening, f"{show_file.show.slug}: {opening}"
 
 
 def test_mini_show_is_valid(tmp_path) -> None:
