@@ -216,8 +216,8 @@ class ShowView:
             and not asks_after_a_thing(possessives, self.lexicon.concept_of, query.entities)
             and not self._untold_seasons(query)  # "what happens to El in season 2"
         )
+        yes_no = self._asks_yes_or_no(question)  # "is X a half-zombie?", "... does he get out?"
         if query.entities and asks_state and not together and not asks_event:
-            yes_no = bool(tokens) and tokens[0] in YES_NO_OPENERS  # "is X a half-zombie?"
             event = None if yes_no else self._answering_event(matches, ranked, query.entities)
             chosen = self._latest_states(query.entities, chosen)
             if event is not None:
@@ -257,9 +257,7 @@ class ShowView:
             # Where people the question does not name stand is padding beside what it asks
             # ("what did they make the bath out of" is not asked of Will and Barb).
             chosen = [chosen[0], *(f for f in chosen[1:] if not self._bystander(f, query.entities))]
-        if (query.names_only or self._asks_yes_or_no(question)) and (
-            QUESTION_WORDS.isdisjoint(query.terms)
-        ):
+        if (query.names_only or yes_no) and QUESTION_WORDS.isdisjoint(query.terms):
             # "Does X get out?" and "X?" ask where X stands now, whatever state matched.
             chosen = self._current_states(chosen, query.entities)
         chosen = self._distinct(chosen)
@@ -514,16 +512,20 @@ class ShowView:
         "Does On-jo's dad get out with them?" at S1E10 matches his S1E4 state by its words,
         but where he stood then is not where he stands as of the viewer's episode.
         """
-        current: list[Fact] = []
+        policy = self.policy
+        latest = {e: self._fates[e][-1] for e in entities if e in self._fates}
+        current: dict[str, Fact] = {}
         for fact in chosen:
             subjects = fact.subjects
-            if fact.kind == self.policy.state_kind and len(subjects) == 1:
-                timeline = self._fates.get(subjects[0], [])
-                if subjects[0] in entities and fact in timeline:
-                    fact = timeline[-1]
-            if fact not in current:
-                current.append(fact)
-        return current
+            if (
+                fact.kind == policy.state_kind
+                and policy.fate_topic in fact.topics
+                and len(subjects) == 1
+                and subjects[0] in latest
+            ):
+                fact = latest[subjects[0]]
+            current.setdefault(fact.id, fact)
+        return list(current.values())
 
     def _bystander(self, fact: Fact, named: frozenset[str]) -> bool:
         """Whether a card tells where someone the question does not name stands."""
