@@ -90,6 +90,7 @@ from bot.core.text import (
     PERSON_NOUNS,
     RELATION_WORDS,
     STOPWORDS,
+    WORD_CACHE_ENTRIES,
     is_hangul,
     stem,
     strip_particle,
@@ -633,9 +634,7 @@ class SpoilerDetector:
     def _senses(self, tokens: list[str], terms: frozenset[str] | set[str]) -> frozenset[str]:
         """Return the fate senses words speak of: death, alive, and the show's own states."""
         senses: set[str] = set()
-        for position, token in enumerate(tokens):
-            word = stem(token)
-            sense = DEATH if _is_death(token) else ALIVE if word in _ALIVE else None
+        for position, sense in enumerate(map(_sense_of, tokens)):
             if sense is None:
                 continue
             before = tokens[max(0, position - 4) : position]
@@ -1076,24 +1075,25 @@ class SpoilerDetector:
                 found.extend(self._fate(entity, senses, terms, sense_terms, latest))
         query = Query(dict.fromkeys(terms, 1.0), entities)
         weight = {t: self._weight(t) for t in terms}
+        weight_of = weight.__getitem__
         people = {entity_term(e) for e in entities}
         nearly = bool(_NEARLY.intersection(tokens))
-        total = sum(weight[t] for t in words)
+        total = sum(map(weight_of, words))
         # Most of what the statement says must be in the fact too: "Nancy and Steve are
         # cute together" covers "did Nancy and Steve get together" but says something else.
-        said = sum(weight[t] for t in plain)
+        said = sum(map(weight_of, plain))
         # The event rule's words, each with its stem and concept (once: "the best dad"
         # said twice is one word); light words aside.
         groups = list(
             dict.fromkeys(
                 group
-                for token in tokens
+                for token_terms in map(self.view.lexicon.terms_of_word, tokens)
                 # "in the end" dates what it says, it is no ~ending event ("마지막에")
-                if _LATEST_STEMS.isdisjoint(self.view.lexicon.terms_of_word(token))
+                if _LATEST_STEMS.isdisjoint(token_terms)
                 and (
                     group := tuple(
                         t
-                        for t in self.view.lexicon.terms_of_word(token)
+                        for t in token_terms
                         if t in words and t not in _LIGHT and t not in _SENSE_CONCEPTS
                     )
                 )
@@ -1133,16 +1133,19 @@ class SpoilerDetector:
                 if event is not None:
                     found.append(event)
             shared = frozenset(terms & fact.answer)
-            kept = sum(weight[t] for t in plain & fact.terms)
+            kept = sum(map(weight_of, plain & fact.terms))
             if kept >= MIN_KEPT_WEIGHT and (not said or kept / said >= MIN_STATEMENT_KEPT):
                 coverage, matched = self._paraphrase_coverage(fact, terms, weight, tied)
                 if coverage >= THRESHOLD:
                     found.append((Finding(fact.fact, coverage, "paraphrase"), matched | shared))
+            if not total or (entities and people.isdisjoint(fact.answer)):
+                continue  # the answer rule wants the statement's people in the fact's answer
             shared_words = (shared & plain) - _LIGHT
-            named = not entities or not people.isdisjoint(fact.answer)
-            rare = [t for t in shared_words if weight[t] >= self._unknown_idf]
             enough = len(shared_words) >= MIN_SHARED_ANSWER_WORDS
-            if total and named and (enough or (rare and len(entities) >= 2)):
+            if not enough and len(entities) < 2:
+                continue
+            rare = [t for t in shared_words if weight[t] >= self._unknown_idf]
+            if enough or rare:
                 recall = sum(weight[t] for t in shared if t in words) / total
                 if recall >= MIN_ANSWER_RECALL or (rare and recall >= MIN_RARE_RECALL):
                     # Two words in common may be chance ("best friends"); four rarely are,
@@ -1305,6 +1308,8 @@ class SpoilerDetector:
         what happens in words of the fact that carry weight, not only in names. Each word
         counts once, by its stem or its concept ("kids": "kid" or ~child).
         """
+        if precision < MIN_EVENT_PRECISION:
+            return None
         people = {e for e in entities if e in self.view.index.entities_of(fact.fact)}
         if entities and not people:
             return None
@@ -1326,7 +1331,7 @@ class SpoilerDetector:
             # statement also says what happens in a word of the fact's answer.
             named = sorted(weights.get(entity_term(e), self._unknown_idf) for e in people)
             weight += sum(named[:-1])
-        if weight < MIN_EVENT_WEIGHT or precision < MIN_EVENT_PRECISION:
+        if weight < MIN_EVENT_WEIGHT:
             return None
         # Naming nobody, it must say most of what it says in the fact's words, and two of
         # them: "people keep posting" is no event of the base. "X is a good friend"
@@ -1425,7 +1430,7 @@ class SpoilerDetector:
         "Cheong-san survives" matches every fact that has him alive; the first one reveals it,
         and later ones repeat it. A later fact stays when it tells more of the statement.
         """
-        weight = sum(self._weight(t) for t in told)
+        weight = sum(map(self._weight, told))
         for other, other_told in others:
             if other.fact.episode >= finding.fact.episode:
                 continue
@@ -1433,7 +1438,7 @@ class SpoilerDetector:
             # process to the next (0.85 is sometimes 0.8499999999999999).
             if round(other.confidence, 9) < round(finding.confidence - _CLOSE_CONFIDENCE, 9):
                 continue  # a weaker, earlier match ("almost kiss") does not tell "kiss"
-            extra = sum(self._weight(t) for t in told - other_told)
+            extra = sum(map(self._weight, told - other_told))
             if round(extra, 9) <= round(_SAME_TELLING * weight, 9):
                 return True
         return False
@@ -1574,14 +1579,23 @@ def _starts(tokens: list[str], phrases: dict[str, list[tuple[str, ...]]]) -> boo
 
 def _content(terms: dict[str, float] | frozenset[str]) -> set[str]:
     """Keep the terms that say something: no question words, numbers or the show's title."""
-    return {
-        t
-        for t in terms
-        if t not in QUESTION_WORDS
-        and t not in (SHOW_CONCEPT, LAST_WATCHED)
-        and not _EPISODE_TERM.match(t)
-        and not t.isdigit()
-    }
+    return set(filter(_says_something, terms))
+
+
+@lru_cache(maxsize=WORD_CACHE_ENTRIES)
+def _says_something(term: str) -> bool:
+    return (
+        term not in QUESTION_WORDS
+        and term not in (SHOW_CONCEPT, LAST_WATCHED)
+        and not _EPISODE_TERM.match(term)
+        and not term.isdigit()
+    )
+
+
+@lru_cache(maxsize=WORD_CACHE_ENTRIES)
+def _sense_of(token: str) -> str | None:
+    """Return the fate sense a word says on its own: death, alive, or none."""
+    return DEATH if _is_death(token) else ALIVE if stem(token) in _ALIVE else None
 
 
 @lru_cache(maxsize=64)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import heapq
 import math
 import re
 from collections import defaultdict
@@ -317,8 +316,9 @@ class FactIndex:
         total = sum(weights.values())
         if total <= 0:
             return []
-        postings = sum(len(self._postings.get(term, ())) for term in weights)
-        if query.entities or postings <= _FEW_POSTINGS:
+        if query.entities or (
+            sum(len(self._postings.get(term, ())) for term in weights) <= _FEW_POSTINGS
+        ):
             top = self._top_exhaustive(query, weights, limit)
         elif query.required:
             top = self._top_required(query.required, weights, limit)
@@ -333,8 +333,10 @@ class FactIndex:
             paraphrase_terms = doc.paraphrase_terms
             # Precision: the share of the best-matching paraphrase that the question covers.
             shared = [0.0] * len(paraphrase_inverse)
-            for term, weight in weights.items():
-                for number in paraphrase_terms.get(term, ()):
+            # Most query terms are in none of a fact's paraphrases: they are skipped in C.
+            for term in filter(paraphrase_terms.__contains__, weights):
+                weight = weights[term]
+                for number in paraphrase_terms[term]:
                     shared[number] += weight
             precision = max(map(mul, shared, paraphrase_inverse), default=0.0)
             # Among equally good facts, a later one usually says more about "now".
@@ -387,7 +389,8 @@ class FactIndex:
             for position in list(recall):
                 if not required <= self._docs[position].weights.keys():
                     del recall[position]
-        return heapq.nlargest(limit, recall.items(), key=itemgetter(1))
+        # What heapq.nlargest returns, ties in the same order, but sorted in C.
+        return sorted(recall.items(), key=itemgetter(1), reverse=True)[:limit]
 
     def _top_required(
         self, required: frozenset[str], weights: dict[str, float], limit: int

@@ -194,13 +194,21 @@ class NameMatcher:
 
     def _match_hangul(self, tokens: list[str], start: int) -> Mention | None:
         """Match the longest Korean name at a position ("청산이 엄마" before "청산이")."""
-        end = start
-        while end < len(tokens) and end - start < self.max_span and is_hangul(tokens[end]):
-            end += 1
-        for stop in range(end, start + 1, -1):
-            key = "".join(strip_particle(t) for t in tokens[start:stop])
+        longest, key, found = 0, strip_particle(tokens[start]), ""
+        stop = start + 1
+        # A key grows word by word only while it still starts some name.
+        while (
+            stop < len(tokens)
+            and stop - start < self.max_span
+            and is_hangul(tokens[stop])
+            and key in self._prefixes
+        ):
+            key += strip_particle(tokens[stop])
+            stop += 1
             if key in self._exact:
-                return Mention(self._exact[key], start, stop, True)
+                longest, found = stop, key
+        if longest:
+            return Mention(self._exact[found], start, longest, True)
         return self._match(tokens[start : start + 1], start, start + 1, False)
 
     def _is_name_start(self, token: str) -> bool:

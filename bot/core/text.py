@@ -182,6 +182,7 @@ def is_hangul(word: str) -> bool:
     return bool(word) and word[0] >= "\u3130"
 
 
+@lru_cache(maxsize=WORD_CACHE_ENTRIES)
 def strip_particle(word: str) -> str:
     """Drop a trailing Korean particle ("온조는" -> "온조")."""
     for particle in _KOREAN_PARTICLES:
