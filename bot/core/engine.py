@@ -210,6 +210,10 @@ class ShowView:
             # "Did Cheong-san's mom make it?" before she is a character: his story is not hers.
             owner_states = self._state_ids(owners)
             chosen = [f for f in chosen if f.id not in owner_states]
+            if WHO in query.terms:
+                # "Who is El's real mom?" before any character is her: nothing the viewer
+                # has seen says, whatever else is told of El.
+                chosen = []
         asks_state = (
             (query.asks_fate or query.names_only)
             and not query.asks_when
@@ -228,7 +232,11 @@ class ShowView:
         elif query.entities and chosen:
             if query.asks_fate or asks_event or content_terms(query):
                 # "How did X die?", "who went after X?": what X did or met, not who X is.
-                chosen.sort(key=is_profile)
+                # "How did she get through the gym?": her story before the deaths she is
+                # named in.
+                chosen.sort(
+                    key=lambda fact: (is_profile(fact), query.entities.isdisjoint(fact.subjects))
+                )
             if asks_event and (event := self._event_over_state(chosen[0], matches, query)):
                 chosen = [event, *(f for f in chosen if f is not event)]
             if query.entities & set(chosen[0].subjects) and not is_profile(chosen[0]):
@@ -825,10 +833,18 @@ def relatives_unnamed(possessives: Possessives, asked: frozenset[str]) -> frozen
     that relative ("Cheong-san's mom" before she is a character)."""
     tokens, _, owners = possessives
     return frozenset(
-        m.entity
-        for m in owners
-        if m.end < len(tokens) and tokens[m.end] in RELATION_WORDS and m.entity in asked
+        m.entity for m in owners if m.entity in asked and _relation_follows(tokens, m.end)
     )
+
+
+def _relation_follows(tokens: list[str], position: int) -> bool:
+    """Whether a relation word follows a possessor, maybe after a word ("El's real mom")."""
+    for token in tokens[position : position + 2]:
+        if token in RELATION_WORDS:
+            return True
+        if token in STOPWORDS:
+            return False
+    return False
 
 
 def latest_stages(facts: list[Fact], named: frozenset[str], kinds: frozenset[str]) -> list[Fact]:
