@@ -555,3 +555,59 @@ def test_a_yes_no_question_gets_where_someone_stands_now(engine) -> None:
     question = "on-jo's dad showed up at last!! does he get out with them?"
     answer = engine.answer(question, Progress(1, 10))
     assert answer.facts[0].id == "so-ju-fate-e10"
+
+
+def test_who_an_unnamed_relative_is_is_not_told_by_the_owners_cards() -> None:
+    st = Library.load(DATA_DIR).get("stranger-things")
+    # At S1E5 no character is El's mother yet: nothing she has seen says who she is.
+    assert st.answer("who is el's real mom", Progress(1, 5)).status is Status.UNKNOWN
+    # "real" or "actual" before a relation is the relation itself, as her names say it.
+    for question in ("who is el's real mom", "wait who is el's actual mom"):
+        answer = st.answer(question, Progress(1, 8))
+        assert answer.facts and "terry" in answer.facts[0].subjects
+
+
+def test_the_person_asked_about_comes_before_cards_that_only_mention_them(engine) -> None:
+    # The gym deaths mention Hyo-ryung; her own story is how she got through.
+    answer = engine.answer(
+        "hyo-ryung made it right? how did she get through the gym mess", FINISHED
+    )
+    assert answer.facts and answer.facts[0].subjects == ["hyo-ryung"]
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "how old was millie bobby brown when they filmed season 1",
+        "how old was the girl who plays eleven during filming",
+    ],
+)
+def test_the_time_of_filming_and_the_source_are_the_making_of(question) -> None:
+    st = Library.load(DATA_DIR).get("stranger-things")
+    assert st.answer(question, Progress(1, 8)).status is Status.UNKNOWN
+
+
+def test_korean_how_became_and_first_are_read(engine) -> None:
+    answer = engine.answer("귀남 어쩌다 반좀비 된 거임?", FINISHED)
+    assert answer.facts and answer.facts[0].id == "gwi-nam-fate-e5"
+    # "I'm watching episode 1" is how far the fan is, not part of what is asked.
+    answer = engine.answer("1화 보는 중인데 맨 처음 감염된 애가 누구야?", Progress(1, 1))
+    assert answer.facts and answer.facts[0].id == "patient-zero-jin-su"
+
+
+def test_what_a_name_means_answers_nothing_else_asked_of_that_person() -> None:
+    st = Library.load(DATA_DIR).get("stranger-things")
+    # At S1E5 the gate's opening is untold: the Demogorgon's name and the Upside Down's
+    # meaning do not say whose fault it is.
+    assert (
+        st.answer("is it el's fault the monster got out", Progress(1, 5)).status is Status.UNKNOWN
+    )
+    answer = st.answer("is it el's fault the monster got out", Progress(1, 8))
+    assert answer.facts and {"eleven-opened-gate", "eleven-im-the-monster"} >= {
+        fact.id for fact in answer.facts
+    }
+
+
+def test_where_a_story_comes_from_is_the_making_of(engine) -> None:
+    answer = engine.answer("is this show based on a webtoon or something", Progress(1, 4))
+    assert answer.status is Status.UNKNOWN and answer.beyond_episodes

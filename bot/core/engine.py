@@ -276,7 +276,10 @@ class ShowView:
             and wanted
             and WHO not in query.terms
             and all(
-                is_profile(f) or (query.asks_when and f.kind == policy.state_kind) for f in chosen
+                is_profile(f)
+                or (query.asks_when and f.kind == policy.state_kind)
+                or (query.entities and f.kind in policy.gloss_kinds)
+                for f in chosen
             )
             and not wanted & self._terms_of(chosen)
         ):

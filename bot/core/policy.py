@@ -45,6 +45,9 @@ class AnswerPolicy:
     stage_kinds: frozenset[str] = frozenset({"state", "relationship"})
     # The kind of card that tells where someone stands at one point.
     state_kind: str = "state"
+    # Cards that say what a name means: beside a profile, they answer nothing else asked of
+    # the people a question names ("is it El's fault the monster got out").
+    gloss_kinds: frozenset[str] = frozenset({"definition"})
     # The topics of facts that tell what two people are to each other.
     relationship_topics: frozenset[str] = frozenset({"relationship", "romance", "family"})
     # Question words that ask for an event ("how did X die"), not for where X stands.
