@@ -611,3 +611,27 @@ def test_what_a_name_means_answers_nothing_else_asked_of_that_person() -> None:
 def test_where_a_story_comes_from_is_the_making_of(engine) -> None:
     answer = engine.answer("is this show based on a webtoon or something", Progress(1, 4))
     assert answer.status is Status.UNKNOWN and answer.beyond_episodes
+
+
+def test_the_music_of_the_show_is_the_making_of(engine) -> None:
+    answer = engine.answer("what song plays when cheongsan dies? need it for my playlist", FINISHED)
+    assert answer.status is Status.UNKNOWN and answer.beyond_episodes
+    # ... while a song inside the story is still the story.
+    st = Library.load(DATA_DIR).get("stranger-things")
+    answer = st.answer("what's the song jonathan plays for will", Progress(1, 8))
+    assert answer.status is Status.ANSWERED
+
+
+def test_an_episode_recap_is_no_padding_beside_the_card_asked_for(engine) -> None:
+    answer = engine.answer(
+        "What's the name of the high school where it all happens?", Progress(1, 1)
+    )
+    assert answer.facts and all("recap" not in fact.topics for fact in answer.facts)
+    # ... while a question about an episode still gets its recap.
+    answer = engine.answer("remind me what happened last episode", Progress(1, 8))
+    assert answer.facts and "recap" in answer.facts[0].topics
+
+
+def test_korean_eyes_turning_red_is_read(engine) -> None:
+    answer = engine.answer("마지막화에서 남라 눈이 왜 빨개져?", FINISHED)
+    assert answer.facts and "red" in answer.facts[0].answer

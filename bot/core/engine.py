@@ -268,6 +268,13 @@ class ShowView:
         if (query.names_only or yes_no) and QUESTION_WORDS.isdisjoint(query.terms):
             # "Does X get out?" and "X?" ask where X stands now, whatever state matched.
             chosen = self._current_states(chosen, query.entities)
+        asks_episode = bool(
+            query.episodes or query.last_watched or policy.episode_concepts & query.terms.keys()
+        )
+        if not asks_episode and not all(policy.recap_topic in f.topics for f in chosen):
+            # An episode's recap retells all of it: beside a card on what was asked, it only
+            # repeats that card among other things (unless an episode is what was asked).
+            chosen = [f for f in chosen if policy.recap_topic not in f.topics]
         chosen = self._distinct(chosen)
         if not query.asks_when:
             chosen = latest_stages(chosen, query.entities, policy.stage_kinds)

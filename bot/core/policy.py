@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from bot.core.terms import FRIEND, HOW, ROMANCE, TOGETHER, WHY
+from bot.core.terms import FRIEND, HOW, ROMANCE, TOGETHER, WHY, concept_term
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,6 +43,10 @@ class AnswerPolicy:
     # The kinds of card that tell a stage of a story (where someone or a pair stands), of
     # which a reply shows only the latest.
     stage_kinds: frozenset[str] = frozenset({"state", "relationship"})
+    # The topic of an episode's recap card, and the concepts of questions that ask after a
+    # whole episode ("in the finale", "at the end") besides those naming one.
+    recap_topic: str = "recap"
+    episode_concepts: frozenset[str] = frozenset({concept_term("ending")})
     # The kind of card that tells where someone stands at one point.
     state_kind: str = "state"
     # Cards that say what a name means: beside a profile, they answer nothing else asked of
