@@ -635,3 +635,12 @@ def test_an_episode_recap_is_no_padding_beside_the_card_asked_for(engine) -> Non
 def test_korean_eyes_turning_red_is_read(engine) -> None:
     answer = engine.answer("마지막화에서 남라 눈이 왜 빨개져?", FINISHED)
     assert answer.facts and "red" in answer.facts[0].answer
+
+
+def test_who_a_clause_describes_is_who_did_it_even_in_anothers_fate_card() -> None:
+    # "Who shot Benny" matches Benny's death card; the lady described is the one who shot him.
+    st = Library.load(DATA_DIR).get("stranger-things")
+    question = "does that fake social services lady who shot benny ever get whats coming to her"
+    answer = st.answer(question, Progress(1, 8))
+    assert answer.facts and "connie" in answer.facts[0].subjects
+    assert "benny" not in answer.facts[0].subjects

@@ -348,7 +348,9 @@ class ShowView:
         if not matches or matches[0].score < self.policy.description_threshold:
             return query
         best = matches[0].fact
-        people = [e for e in best.subjects if e not in described.entities and e in self.characters]
+        # Whoever the fact is about besides the clause's people: the one who did it, even when
+        # the fact is the other's fate ("the lady who shot Benny" is in Benny's death card).
+        people = [e for e in best.about if e not in described.entities and e in self.characters]
         if not people:
             return query
         resolved = self._analyse(" ".join(rest), progress)
