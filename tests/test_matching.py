@@ -644,3 +644,12 @@ def test_who_a_clause_describes_is_who_did_it_even_in_anothers_fate_card() -> No
     answer = st.answer(question, Progress(1, 8))
     assert answer.facts and "connie" in answer.facts[0].subjects
     assert "benny" not in answer.facts[0].subjects
+
+
+def test_who_else_asks_after_the_others(engine) -> None:
+    question = "i know on-jo makes it but who else is actually alive at the camp at the end??"
+    answer = engine.answer(question, FINISHED)
+    assert answer.facts and answer.facts[0].id == "six-survivors"
+    # "with everybody else" is still about her.
+    answer = engine.answer("namra goes to the quarantine camp with everybody else right", FINISHED)
+    assert answer.facts and "nam-ra" in answer.facts[0].subjects

@@ -7,7 +7,7 @@ from bisect import bisect_right
 from collections.abc import Hashable
 from dataclasses import replace
 from functools import lru_cache
-from itertools import chain
+from itertools import chain, pairwise
 from operator import attrgetter
 from typing import Any
 
@@ -214,8 +214,16 @@ class ShowView:
                 # "Who is El's real mom?" before any character is her: nothing the viewer
                 # has seen says, whatever else is told of El.
                 chosen = []
+        # "I know On-jo makes it, who else is alive?": the people named are not the ones asked.
+        others = bool(query.entities) and any(
+            pair in policy.others_words for pair in pairwise(tokens)
+        )
+        if others:
+            named = query.entities
+            chosen = [f for f in chosen if not set(f.subjects) <= named] or chosen
         asks_state = (
             (query.asks_fate or query.names_only)
+            and not others
             and not query.asks_when
             and not asks_after_a_thing(possessives, self.lexicon.concept_of, query.entities)
             and not self._untold_seasons(query)  # "what happens to El in season 2"

@@ -43,6 +43,11 @@ class AnswerPolicy:
     # The kinds of card that tell a stage of a story (where someone or a pair stands), of
     # which a reply shows only the latest.
     stage_kinds: frozenset[str] = frozenset({"state", "relationship"})
+    # Words that ask after people other than the ones a question names ("who else"; not
+    # "with everybody else", which is still about her).
+    others_words: frozenset[tuple[str, str]] = frozenset(
+        {("who", "else"), ("whos", "else"), ("which", "else")}
+    )
     # The topic of an episode's recap card, and the concepts of questions that ask after a
     # whole episode ("in the finale", "at the end") besides those naming one.
     recap_topic: str = "recap"
