@@ -653,3 +653,11 @@ def test_who_else_asks_after_the_others(engine) -> None:
     # "with everybody else" is still about her.
     answer = engine.answer("namra goes to the quarantine camp with everybody else right", FINISHED)
     assert answer.facts and "nam-ra" in answer.facts[0].subjects
+
+
+def test_someones_baby_is_not_their_own_story(engine) -> None:
+    answer = engine.answer("does heesu's baby make it?", FINISHED)
+    assert answer.facts and answer.facts[0].id == "hee-su-baby-survives"
+    # ... but where she stands, carrying her newborn, is all there is to say at S1E3.
+    answer = engine.answer("heesu's baby gonna be ok?", Progress(1, 3))
+    assert answer.facts and answer.facts[0].id == "hee-su-birth"

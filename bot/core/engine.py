@@ -207,9 +207,13 @@ class ShowView:
         # fact is worded like the question.
         asks_event = bool(policy.event_words & query.terms.keys() or policy.answer_kinds & intents)
         if owners := relatives_unnamed(possessives, query.entities):
-            # "Did Cheong-san's mom make it?" before she is a character: his story is not hers.
+            # "Did Cheong-san's mom make it?" before she is a character: his story is not hers,
+            # unless a card of it speaks of her ("... carrying her newborn").
             owner_states = self._state_ids(owners)
-            chosen = [f for f in chosen if f.id not in owner_states]
+            kin = relations_asked(possessives)
+            chosen = [f for f in chosen if f.id not in owner_states] or [
+                f for f in chosen if not kin.isdisjoint(self.lexicon.words(f.answer))
+            ]
             if WHO in query.terms:
                 # "Who is El's real mom?" before any character is her: nothing the viewer
                 # has seen says, whatever else is told of El.
@@ -854,6 +858,17 @@ def relatives_unnamed(possessives: Possessives, asked: frozenset[str]) -> frozen
     tokens, _, owners = possessives
     return frozenset(
         m.entity for m in owners if m.entity in asked and _relation_follows(tokens, m.end)
+    )
+
+
+def relations_asked(possessives: Possessives) -> frozenset[str]:
+    """Return the words for the relations a question asks after ("mom": mother, mom, mum...)."""
+    tokens, _, owners = possessives
+    return frozenset(
+        word
+        for m in owners
+        for token in tokens[m.end : m.end + 2]
+        for word in RELATION_WORDS.get(token, ())
     )
 
 
