@@ -42,6 +42,23 @@ def test_no_card_of_a_real_show_opens_with_yes_or_no() -> None:
         assert not opening, f"{show_file.show.slug}: {opening}"
 
 
+# Words that look past the card's own episode: "later Lucas uses his to warn the others" on an
+# episode-4 card told a viewer at episode 4 of episode 7, and "not yet made up" that they do.
+_LOOKING_AHEAD = re.compile(
+    r"(?i)\b(?:not yet|for now|eventually|later on)\b"
+    r"|\blater \w+ (?:uses|finds|learns|becomes|turns|dies)\b|\byet[.,;]"
+)
+
+
+def test_no_card_of_a_real_show_looks_past_its_own_episode() -> None:
+    for show_file in read_library(DATA_DIR):
+        finale = max(show_file.show.recaps, key=lambda r: r.episode).episode
+        ahead = [
+            f.id for f in show_file.facts if f.episode < finale and _LOOKING_AHEAD.search(f.answer)
+        ]
+        assert not ahead, f"{show_file.show.slug}: {ahead}"
+
+
 def test_mini_show_is_valid(tmp_path) -> None:
     show = read_show_file(write_show(tmp_path, mini_show()))
     assert [f.id for f in show.facts] == ["ada-keeper", "bo-ram-rescued", "ada-leaves"]
