@@ -661,3 +661,11 @@ def test_someones_baby_is_not_their_own_story(engine) -> None:
     # ... but where she stands, carrying her newborn, is all there is to say at S1E3.
     answer = engine.answer("heesu's baby gonna be ok?", Progress(1, 3))
     assert answer.facts and answer.facts[0].id == "hee-su-birth"
+
+
+def test_a_korean_name_with_its_suffix_is_the_name(engine) -> None:
+    # "나연이가": 나연 with the suffix said after a name ending in a consonant, then a particle.
+    answer = engine.answer("나연이가 경수한테 무슨 짓을 한 거야?", Progress(1, 3))
+    assert answer.facts and "na-yeon" in answer.facts[0].about
+    answer = engine.answer("체육관 문 누가 열어줬어?", Progress(1, 10))
+    assert answer.facts and "so-ju" in answer.facts[0].about

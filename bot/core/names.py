@@ -19,6 +19,7 @@ from bot.core.text import (
     is_hangul,
     stem,
     strip_particle,
+    without_name_suffix,
 )
 
 # Korean names come out of Latin letters in several ways (Su-hyeok, Soo-hyuk; Gyeong-su,
@@ -233,7 +234,12 @@ class NameMatcher:
     def _match_exact(self, span: list[str], start: int, end: int) -> Mention | None:
         """Match a span spelt as a name is listed, or as a folded variant of one."""
         if len(span) == 1 and is_hangul(span[0]):
-            entity = self._exact.get(span[0]) or self._exact.get(strip_particle(span[0]))
+            base = strip_particle(span[0])
+            entity = (
+                self._exact.get(span[0])
+                or self._exact.get(base)
+                or self._exact.get(without_name_suffix(base))  # "나연이가": 나연
+            )
             return Mention(entity, start, end, True) if entity else None
         if all(map(is_hangul, span)):  # names are kept with each word's particle stripped
             entity = self._exact.get("".join(strip_particle(t) for t in span))

@@ -110,6 +110,7 @@ _KOREAN_PREFIXES: dict[str, str] = _KO["prefixes"]
 _KOREAN_WORDS: dict[str, str] = _KO["words"]
 _KOREAN_STOPWORDS = frozenset(_KO["stopwords"])
 _KOREAN_PARTICLES = sorted(_KO["particles"], key=len, reverse=True)
+_KOREAN_NAME_SUFFIX: str = _KO["name_suffix"]
 
 
 # The rules each trigger starts, by their place in _PHRASE_RULES (they apply in that order).
@@ -188,6 +189,14 @@ def strip_particle(word: str) -> str:
     for particle in _KOREAN_PARTICLES:
         if word.endswith(particle) and len(word) > len(particle) + 1:
             return word[: -len(particle)]
+    return word
+
+
+def without_name_suffix(word: str) -> str:
+    """Drop the suffix said after a Korean given name ("나연이" -> "나연"), if any."""
+    suffix = _KOREAN_NAME_SUFFIX
+    if word.endswith(suffix) and len(word) > len(suffix) + 1:
+        return word[: -len(suffix)]
     return word
 
 
