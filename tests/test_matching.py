@@ -669,3 +669,16 @@ def test_a_korean_name_with_its_suffix_is_the_name(engine) -> None:
     assert answer.facts and "na-yeon" in answer.facts[0].about
     answer = engine.answer("체육관 문 누가 열어줬어?", Progress(1, 10))
     assert answer.facts and "so-ju" in answer.facts[0].about
+
+
+def test_what_someone_was_screaming_asks_for_the_words(engine) -> None:
+    question = (
+        "what was cheong-san screaming when he ran off to pull the zombies away from everyone"
+    )
+    answer = engine.answer(question, FINISHED)
+    assert answer.facts and "happiest" in answer.facts[0].answer
+
+
+def test_explaining_like_a_five_year_old_names_no_episode(engine) -> None:
+    answer = engine.answer("explain the final rooftop scene to me like im 5", FINISHED)
+    assert answer.status is Status.ANSWERED and "roof" in answer.facts[0].answer
