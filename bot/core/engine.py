@@ -194,8 +194,16 @@ class ShowView:
         # "Are Nam-ra and Su-hyeok a thing?" is about the two of them, not each alone; so is
         # "On-jo and Cheong-san, what's the deal with them", which asks nothing else.
         bare_pair = not {t for t in content_terms(query) if not is_episode(t)}
-        together = len(query.entities) > 1 and (
-            bool(policy.together_words & query.terms.keys()) or bare_pair
+        # "They just kissed, pls tell me she makes it": a fate asked of one of them.
+        one_of_them = (
+            query.asks_fate
+            and not policy.singular_pronouns.isdisjoint(tokens)
+            and policy.pair_word not in query.terms  # "what went down between them before he ran"
+        )
+        together = (
+            len(query.entities) > 1
+            and not one_of_them
+            and (bool(policy.together_words & query.terms.keys()) or bare_pair)
         )
         if together:
             chosen = [m.fact for m in matches if query.entities <= set(m.fact.about)]

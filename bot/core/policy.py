@@ -43,6 +43,10 @@ class AnswerPolicy:
     # The kinds of card that tell a stage of a story (where someone or a pair stands), of
     # which a reply shows only the latest.
     stage_kinds: frozenset[str] = frozenset({"state", "relationship"})
+    # A pronoun for one person: a fate asked with it is asked of one of a pair, unless the
+    # question asks what is between them.
+    singular_pronouns: frozenset[str] = frozenset({"she", "he", "shes", "hes"})
+    pair_word: str = TOGETHER
     # Words that ask after people other than the ones a question names ("who else"; not
     # "with everybody else", which is still about her).
     others_words: frozenset[tuple[str, str]] = frozenset(
