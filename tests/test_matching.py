@@ -682,3 +682,9 @@ def test_what_someone_was_screaming_asks_for_the_words(engine) -> None:
 def test_explaining_like_a_five_year_old_names_no_episode(engine) -> None:
     answer = engine.answer("explain the final rooftop scene to me like im 5", FINISHED)
     assert answer.status is Status.ANSWERED and "roof" in answer.facts[0].answer
+
+
+def test_a_fate_asked_of_one_of_a_pair_gets_where_she_stands(engine) -> None:
+    question = "namra and suhyeok just kissed omg pls tell me she makes it to the end"
+    answer = engine.answer(question, Progress(1, 7))
+    assert any(f.subjects == ["nam-ra"] and f.kind == "state" for f in answer.facts)
