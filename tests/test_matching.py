@@ -688,3 +688,13 @@ def test_a_fate_asked_of_one_of_a_pair_gets_where_she_stands(engine) -> None:
     question = "namra and suhyeok just kissed omg pls tell me she makes it to the end"
     answer = engine.answer(question, Progress(1, 7))
     assert any(f.subjects == ["nam-ra"] and f.kind == "state" for f in answer.facts)
+
+
+def test_a_card_on_only_one_of_two_named_is_not_put_first_as_theirs() -> None:
+    # The monster and Will are named; the card on Will's fort is about neither pair.
+    st = Library.load(DATA_DIR).get("stranger-things")
+    question = (
+        "the monster just broke into castle byers where will is hiding. noooo is he gonna die"
+    )
+    answer = st.answer(question, Progress(1, 7))
+    assert answer.facts and answer.facts[0].kind == "state" and answer.facts[0].subjects == ["will"]

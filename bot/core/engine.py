@@ -532,8 +532,9 @@ class ShowView:
         ]
         # "Which of the main four live?" gets each of them, not the first three.
         limit = max(policy.max_facts, min(len(latest) + bool(others), policy.max_fates))
-        if len(entities) > 1 and others:
-            # "Does On-jo end up with Cheong-san?" is about the two of them, not each alone.
+        if len(entities) > 1 and others and entities <= set(others[0].about):
+            # "Does On-jo end up with Cheong-san?" is about the two of them, not each alone
+            # (a card on only one of them, or on the place one hides in, is no such card).
             return [others[0], *latest, *others[1:]][:limit]
         return [*latest, *others][:limit]
 
