@@ -94,6 +94,7 @@ from bot.core.text import (
     is_hangul,
     stem,
     strip_particle,
+    without_name_suffix,
 )
 
 # A finding at or above this confidence counts; a paraphrase match's confidence is the share
@@ -254,7 +255,6 @@ _STATEMENT_END = re.compile(
     + "|".join(sorted(map(re.escape, _KOREAN["statement_endings"]), key=len, reverse=True))
     + r")(?=\s)"
 )
-_NAME_SUFFIX: str = _KOREAN["name_suffix"]
 _TITLES = sorted(map(str, _KOREAN["titles"]), key=len, reverse=True)
 # Said after the one who does what a passive verb tells ("귀남이한테 물렸어", bitten by Gwi-nam):
 # read as "by" after the name.
@@ -792,7 +792,7 @@ class SpoilerDetector:
             return known
         base = strip_particle(token)
         word = token
-        bare = base[: -len(_NAME_SUFFIX)] if base.endswith(_NAME_SUFFIX) else ""
+        bare = "" if (bare := without_name_suffix(base)) == base else bare
         if self._is_name(base):
             word = base
         elif bare and self._is_name(bare):

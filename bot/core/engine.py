@@ -866,7 +866,7 @@ def relatives_unnamed(possessives: Possessives, asked: frozenset[str]) -> frozen
     that relative ("Cheong-san's mom" before she is a character)."""
     tokens, _, owners = possessives
     return frozenset(
-        m.entity for m in owners if m.entity in asked and _relation_follows(tokens, m.end)
+        m.entity for m in owners if m.entity in asked and _relation_after(tokens, m.end)
     )
 
 
@@ -876,19 +876,19 @@ def relations_asked(possessives: Possessives) -> frozenset[str]:
     return frozenset(
         word
         for m in owners
-        for token in tokens[m.end : m.end + 2]
-        for word in RELATION_WORDS.get(token, ())
+        if (relation := _relation_after(tokens, m.end))
+        for word in RELATION_WORDS[relation]
     )
 
 
-def _relation_follows(tokens: list[str], position: int) -> bool:
-    """Whether a relation word follows a possessor, maybe after a word ("El's real mom")."""
+def _relation_after(tokens: list[str], position: int) -> str | None:
+    """Return the relation word after a possessor, maybe after a word ("El's real mom")."""
     for token in tokens[position : position + 2]:
         if token in RELATION_WORDS:
-            return True
+            return token
         if token in STOPWORDS:
-            return False
-    return False
+            return None
+    return None
 
 
 def latest_stages(facts: list[Fact], named: frozenset[str], kinds: frozenset[str]) -> list[Fact]:

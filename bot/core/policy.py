@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from bot.core.terms import FRIEND, HOW, ROMANCE, TOGETHER, WHY, concept_term
+from bot.core.text import OTHERS_CUES, SINGULAR_PRONOUNS
 
 
 @dataclass(frozen=True, slots=True)
@@ -45,13 +46,10 @@ class AnswerPolicy:
     stage_kinds: frozenset[str] = frozenset({"state", "relationship"})
     # A pronoun for one person: a fate asked with it is asked of one of a pair, unless the
     # question asks what is between them.
-    singular_pronouns: frozenset[str] = frozenset({"she", "he", "shes", "hes"})
+    singular_pronouns: frozenset[str] = SINGULAR_PRONOUNS
     pair_word: str = TOGETHER
-    # Words that ask after people other than the ones a question names ("who else"; not
-    # "with everybody else", which is still about her).
-    others_words: frozenset[tuple[str, str]] = frozenset(
-        {("who", "else"), ("whos", "else"), ("which", "else")}
-    )
+    # Word pairs that ask after people other than the ones a question names ("who else").
+    others_words: frozenset[tuple[str, ...]] = OTHERS_CUES
     # The topic of an episode's recap card, and the concepts of questions that ask after a
     # whole episode ("in the finale", "at the end") besides those naming one.
     recap_topic: str = "recap"

@@ -57,6 +57,8 @@ def _concept_map(concepts: dict[str, list[str]]) -> dict[str, str]:
 CONCEPT_OF: dict[str, str] = _concept_map(_EN["concepts"])
 PERSON_NOUNS = frozenset(_EN["person_nouns"]) | frozenset(_KO["person_nouns"])
 POSSESSIVE_PRONOUNS = frozenset(_EN["possessive_pronouns"])
+SINGULAR_PRONOUNS = frozenset(_EN["singular_pronouns"])
+OTHERS_CUES = frozenset(tuple(pair) for pair in _EN["others_cues"])
 YES_NO_OPENERS = frozenset(_EN["yes_no_openers"])
 RELATION_WORDS: dict[str, list[str]] = {
     word: group for group in _EN["relation_words"] for word in group
@@ -195,7 +197,7 @@ def strip_particle(word: str) -> str:
 def without_name_suffix(word: str) -> str:
     """Drop the suffix said after a Korean given name ("나연이" -> "나연"), if any."""
     suffix = _KOREAN_NAME_SUFFIX
-    if word.endswith(suffix) and len(word) > len(suffix) + 1:
+    if word.endswith(suffix) and len(word) > len(suffix):
         return word[: -len(suffix)]
     return word
 
