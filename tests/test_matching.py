@@ -698,3 +698,19 @@ def test_a_card_on_only_one_of_two_named_is_not_put_first_as_theirs() -> None:
     )
     answer = st.answer(question, Progress(1, 7))
     assert answer.facts and answer.facts[0].kind == "state" and answer.facts[0].subjects == ["will"]
+
+
+def test_a_fate_asked_with_he_of_two_named_is_asked_of_the_one_it_fits(engine) -> None:
+    # Both are named; "he" is the one bitten, whose state holds what is said of him.
+    answer = engine.answer("minjae got bit by gwinam... is he gonna be ok", Progress(1, 11))
+    assert answer.facts[0].subjects == ["min-jae"]
+    assert all("gwi-nam" not in f.subjects for f in answer.facts)
+    # "he" cannot be Hyeon-ju: the teacher's state, not hers.
+    question = "the science teacher tied up hyunju after the bite.. is he behind all this?"
+    answer = engine.answer(question, Progress(1, 1))
+    assert answer.facts[0].subjects == ["byeong-chan"]
+    # Named where the question asks: him, not the one he fell with.
+    answer = engine.answer(
+        "he fell down the shaft with gwinam... is cheongsan dead?", Progress(1, 11)
+    )
+    assert [f.subjects for f in answer.facts] == [["cheong-san"]]

@@ -197,7 +197,7 @@ class ShowView:
         # "They just kissed, pls tell me she makes it": a fate asked of one of them.
         one_of_them = (
             query.asks_fate
-            and not policy.singular_pronouns.isdisjoint(tokens)
+            and not policy.singular_pronouns.keys().isdisjoint(tokens)
             and policy.pair_word not in query.terms  # "what went down between them before he ran"
         )
         together = (
@@ -243,7 +243,8 @@ class ShowView:
         yes_no = self._asks_yes_or_no(question)  # "is X a half-zombie?", "... does he get out?"
         if query.entities and asks_state and not together and not asks_event:
             event = None if yes_no else self._answering_event(matches, ranked, query.entities)
-            chosen = self._latest_states(query.entities, chosen)
+            asked_of = self._asked_of(question, query.entities, ranked) if one_of_them else None
+            chosen = self._latest_states(asked_of or query.entities, chosen)
             if event is not None:
                 chosen = [event, *(f for f in chosen if f is not event)][: len(chosen)]
             if query.names_only:  # who they are first, then where they stand
@@ -537,6 +538,34 @@ class ShowView:
             # (a card on only one of them, or on the place one hides in, is no such card).
             return [others[0], *latest, *others[1:]][:limit]
         return [*latest, *others][:limit]
+
+    def _asked_of(
+        self, question: str, entities: frozenset[str], ranked: list[Match]
+    ) -> frozenset[str] | None:
+        """Return the one of several people a fate said with "he" or "she" is asked of.
+
+        "The science teacher tied up Hyeon-ju... is he behind this?" can only mean him; "he
+        fell down the shaft with Gwi-nam... is Cheong-san dead?" names him where it asks;
+        "Min-jae got bit by Gwi-nam, is he gonna be ok?" asks after the one whose state holds
+        most of what is said of him.
+        """
+        pronouns = {self.policy.singular_pronouns.get(t) for t in self.lexicon.words(question)}
+        pronouns.discard(None)
+        if len(pronouns) == 1:
+            characters = self.characters
+            fitting = frozenset(
+                e for e in entities if e in characters and characters[e].pronoun in pronouns
+            )
+            entities = fitting or entities
+            if len(fitting) == 1:
+                return fitting
+        if (asking := focused_question(question)) is not None:
+            named = self.index.analyse(asking, fuzzy=False).entities & entities
+            if named and named != entities:
+                return named
+        latest = {self._fates[e][-1].id: e for e in entities if e in self._fates}
+        best = next((m.fact.id for m in ranked if m.fact.id in latest), None)
+        return frozenset({latest[best]}) if best is not None else None
 
     def _asks_yes_or_no(self, question: str) -> bool:
         """Whether the question a message asks is answered yes or no ("... does he get out?")."""

@@ -6,7 +6,9 @@ change of policy is a change of this file, and an experiment can pass its own.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from types import MappingProxyType
 
 from bot.core.terms import FRIEND, HOW, ROMANCE, TOGETHER, WHY, concept_term
 from bot.core.text import OTHERS_CUES, SINGULAR_PRONOUNS
@@ -46,7 +48,9 @@ class AnswerPolicy:
     stage_kinds: frozenset[str] = frozenset({"state", "relationship"})
     # A pronoun for one person: a fate asked with it is asked of one of a pair, unless the
     # question asks what is between them.
-    singular_pronouns: frozenset[str] = SINGULAR_PRONOUNS
+    singular_pronouns: Mapping[str, str] = field(
+        default_factory=lambda: MappingProxyType(SINGULAR_PRONOUNS)
+    )
     pair_word: str = TOGETHER
     # Word pairs that ask after people other than the ones a question names ("who else").
     others_words: frozenset[tuple[str, ...]] = OTHERS_CUES

@@ -117,6 +117,8 @@ class Character(_Strict):
     aliases: list[Text] = []
     first_seen: EpisodeRef
     role: Text = Field(description="Who they are, as a viewer knows at first_seen.")
+    # How fans refer to them ("is she ok?"): picks which of two people a pronoun means.
+    pronoun: Literal["she", "he", "they", "it"] | None = None
     reveals: list[CharacterReveal] = []
 
     @property

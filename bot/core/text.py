@@ -57,7 +57,7 @@ def _concept_map(concepts: dict[str, list[str]]) -> dict[str, str]:
 CONCEPT_OF: dict[str, str] = _concept_map(_EN["concepts"])
 PERSON_NOUNS = frozenset(_EN["person_nouns"]) | frozenset(_KO["person_nouns"])
 POSSESSIVE_PRONOUNS = frozenset(_EN["possessive_pronouns"])
-SINGULAR_PRONOUNS = frozenset(_EN["singular_pronouns"])
+SINGULAR_PRONOUNS: dict[str, str] = dict(_EN["singular_pronouns"])
 OTHERS_CUES = frozenset(tuple(pair) for pair in _EN["others_cues"])
 YES_NO_OPENERS = frozenset(_EN["yes_no_openers"])
 RELATION_WORDS: dict[str, list[str]] = {
