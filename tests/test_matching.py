@@ -714,3 +714,10 @@ def test_a_fate_asked_with_he_of_two_named_is_asked_of_the_one_it_fits(engine) -
         "he fell down the shaft with gwinam... is cheongsan dead?", Progress(1, 11)
     )
     assert [f.subjects for f in answer.facts] == [["cheong-san"]]
+
+
+def test_staying_with_the_group_asks_where_she_stands(engine) -> None:
+    # Nothing is worded like "stick with the group": where she stands so far answers it.
+    answer = engine.answer("is the class president gonna stick with the group?", Progress(1, 7))
+    assert answer.status is Status.ANSWERED
+    assert answer.facts[0].kind == "state" and answer.facts[0].subjects == ["nam-ra"]
