@@ -718,6 +718,8 @@ def test_a_fate_asked_with_he_of_two_named_is_asked_of_the_one_it_fits(engine) -
 
 def test_staying_with_the_group_asks_where_she_stands(engine) -> None:
     # Nothing is worded like "stick with the group": where she stands so far answers it.
-    answer = engine.answer("is the class president gonna stick with the group?", Progress(1, 7))
+    answer = engine.answer(
+        "is the class president gonna stick with the group till the end?", Progress(1, 7)
+    )
     assert answer.status is Status.ANSWERED
     assert answer.facts[0].kind == "state" and answer.facts[0].subjects == ["nam-ra"]
