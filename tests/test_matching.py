@@ -723,3 +723,11 @@ def test_staying_with_the_group_asks_where_she_stands(engine) -> None:
     )
     assert answer.status is Status.ANSWERED
     assert answer.facts[0].kind == "state" and answer.facts[0].subjects == ["nam-ra"]
+
+
+def test_where_someone_is_after_the_scene_told_is_their_state() -> None:
+    # The radio scene is what the fan just saw; where Will stands is what is asked.
+    st = Library.load(DATA_DIR).get("stranger-things")
+    answer = st.answer("el got will singing on the radio. so where IS he", Progress(1, 4))
+    assert [(f.subjects, "fate" in f.topics) for f in answer.facts] == [(["will"], True)]
+    assert "sing" not in answer.facts[0].answer

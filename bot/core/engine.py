@@ -39,6 +39,7 @@ from bot.core.terms import (
     OFFSCREEN,
     QUESTION_WORDS,
     SHOW_ENTITY,
+    WHERE,
     WHO,
     entity_term,
     episode_term_of,
@@ -241,7 +242,9 @@ class ShowView:
             and not self._untold_seasons(query)  # "what happens to El in season 2"
         )
         yes_no = self._asks_yes_or_no(question)  # "is X a half-zombie?", "... does he get out?"
-        if query.entities and asks_state and not together and not asks_event:
+        if (after := self._asked_after_telling(question, query, ranked)) is not None:
+            chosen = self._latest_states(after, [])
+        elif query.entities and asks_state and not together and not asks_event:
             event = None if yes_no else self._answering_event(matches, ranked, query.entities)
             asked_of = self._asked_of(question, query.entities, ranked) if one_of_them else None
             chosen = self._latest_states(asked_of or query.entities, chosen)
@@ -538,6 +541,34 @@ class ShowView:
             # (a card on only one of them, or on the place one hides in, is no such card).
             return [others[0], *latest, *others[1:]][:limit]
         return [*latest, *others][:limit]
+
+    def _asked_after_telling(
+        self, question: str, query: Query, ranked: list[Match]
+    ) -> frozenset[str] | None:
+        """Return whom a message asks where they stand after telling what the viewer saw.
+
+        "El got Will singing on the radio. So where is he?": the card on the scene told is
+        what the fan just watched; what is asked is where Will stands, as of their episode.
+        Only a bare question of where someone stands counts ("is he ok?", "where is she"):
+        one that asks something of its own ("why did he do it?", "does he ever tell her?")
+        is answered as it is.
+        """
+        if not query.entities or (asking := focused_question(question)) is None:
+            return None
+        asked = self.index.analyse(asking, fuzzy=False)
+        if content_terms(asked) - {FATE} - query.states or not (
+            asked.asks_fate or WHERE in asked.terms
+        ):
+            return None
+        named = asked.entities & query.entities
+        if not named and self.policy.singular_pronouns.keys().isdisjoint(
+            self.lexicon.words(asking)
+        ):
+            return None  # "is that even possible?" asks after no one
+        person = named if len(named) == 1 else self._asked_of(question, query.entities, ranked)
+        if person is None or len(person) != 1 or not person <= self._fates.keys():
+            return None
+        return person
 
     def _asked_of(
         self, question: str, entities: frozenset[str], ranked: list[Match]
