@@ -731,3 +731,10 @@ def test_where_someone_is_after_the_scene_told_is_their_state() -> None:
     answer = st.answer("el got will singing on the radio. so where IS he", Progress(1, 4))
     assert [(f.subjects, "fate" in f.topics) for f in answer.facts] == [(["will"], True)]
     assert "sing" not in answer.facts[0].answer
+
+
+def test_a_description_by_what_someone_kept_done_names_the_doer(engine) -> None:
+    # "kept them locked out" is the locking, not "does Su-hyeok keep it a secret".
+    question = "what happened to that kid who kept them locked out on the roof"
+    answer = engine.answer(question, Progress(1, 12))
+    assert answer.facts[0].subjects == ["cheol-su"]
