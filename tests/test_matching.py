@@ -738,3 +738,9 @@ def test_a_description_by_what_someone_kept_done_names_the_doer(engine) -> None:
     question = "what happened to that kid who kept them locked out on the roof"
     answer = engine.answer(question, Progress(1, 12))
     assert answer.facts[0].subjects == ["cheol-su"]
+
+
+def test_whens_asks_when(engine) -> None:
+    # No date of a season 2 is known; what the ending sets up is no date.
+    answer = engine.answer("whens season 2 dropping", Progress(1, 12))
+    assert answer.status is Status.UNKNOWN
