@@ -744,3 +744,11 @@ def test_whens_asks_when(engine) -> None:
     # No date of a season 2 is known; what the ending sets up is no date.
     answer = engine.answer("whens season 2 dropping", Progress(1, 12))
     assert answer.status is Status.UNKNOWN
+
+
+def test_a_clause_saying_when_is_not_what_is_asked(engine) -> None:
+    # The rescue is what the fan just saw; where they hide next is asked.
+    question = "after soohyuk pulls cheongsan up off the fire hose where do they all hide"
+    answer = engine.answer(question, Progress(1, 3))
+    assert "broadcasting room" in answer.facts[0].answer
+    assert all("hose" not in f.answer for f in answer.facts)

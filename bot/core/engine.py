@@ -54,6 +54,8 @@ from bot.core.text import (
     KIND_CUES,
     PERSON_NOUNS,
     POSSESSIVE_PRONOUNS,
+    PREMISE_OPENERS,
+    QUESTION_OPENERS,
     RELATION_WORDS,
     STOPWORDS,
     YES_NO_OPENERS,
@@ -165,6 +167,7 @@ class ShowView:
         if not self._covers_episodes(query.episodes):
             return result(Status.UNKNOWN, beyond_episodes=True)
         query = self._resolve_description(asked, query, progress)
+        query = self._weigh_premise(asked, query)
         possessives = self._possessives(question, asked)
         query = self._resolve_role(possessives, query, progress)
         ranked, matches = self._matches(query)
@@ -332,6 +335,27 @@ class ShowView:
     def _terms_of(self, facts: list[Fact]) -> set[str]:
         """Return every term the facts are indexed under."""
         return set().union(*(self.index.terms_of(fact) for fact in facts))
+
+    def _weigh_premise(self, question: str, query: Query) -> Query:
+        """Weigh less the words of an opening clause that says when a question is asked.
+
+        "After Su-hyeok pulls Cheong-san up off the fire hose, where do they all hide?" asks
+        where they hide: the rescue is what the fan has just seen, not what they ask about,
+        and the people it names are not the ones asked about unless the question names them.
+        """
+        tokens = self.lexicon.words(question)
+        if not tokens or tokens[0] not in PREMISE_OPENERS:
+            return query
+        cut = next(
+            (i for i, t in enumerate(tokens) if t in YES_NO_OPENERS or t in QUESTION_OPENERS),
+            None,
+        )
+        if cut is None or cut < 2:
+            return query
+        asked = self.index.analyse(" ".join(tokens[cut:]), fuzzy=False)
+        weight = self.policy.premise_weight
+        terms = {t: w if t in asked.terms else w * weight for t, w in query.terms.items()}
+        return replace(query, terms=terms, entities=query.entities & asked.entities)
 
     def _pronoun_owners(self, question: str) -> str:
         """Read "Ha-ri and her brother" as "Ha-ri and Ha-ri's brother"."""

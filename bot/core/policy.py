@@ -52,6 +52,9 @@ class AnswerPolicy:
         default_factory=lambda: MappingProxyType(SINGULAR_PRONOUNS)
     )
     pair_word: str = TOGETHER
+    # The weight of the words of a clause that says when a question is asked ("after X
+    # happens, where do they hide?"), against the question's own.
+    premise_weight: float = 0.2
     # Word pairs that ask after people other than the ones a question names ("who else").
     others_words: frozenset[tuple[str, ...]] = OTHERS_CUES
     # The topic of an episode's recap card, and the concepts of questions that ask after a

@@ -60,6 +60,8 @@ POSSESSIVE_PRONOUNS = frozenset(_EN["possessive_pronouns"])
 SINGULAR_PRONOUNS: dict[str, str] = dict(_EN["singular_pronouns"])
 OTHERS_CUES = frozenset(tuple(pair) for pair in _EN["others_cues"])
 YES_NO_OPENERS = frozenset(_EN["yes_no_openers"])
+PREMISE_OPENERS = frozenset(_EN["premise_openers"])
+QUESTION_OPENERS = frozenset(_EN["question_openers"])
 RELATION_WORDS: dict[str, list[str]] = {
     word: group for group in _EN["relation_words"] for word in group
 }
