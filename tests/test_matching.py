@@ -752,3 +752,21 @@ def test_a_clause_saying_when_is_not_what_is_asked(engine) -> None:
     answer = engine.answer(question, Progress(1, 3))
     assert "broadcasting room" in answer.facts[0].answer
     assert all("hose" not in f.answer for f in answer.facts)
+
+
+def test_a_bare_fate_question_after_the_scene_gets_only_where_he_stands() -> None:
+    st = Library.load(DATA_DIR).get("stranger-things")
+    # "noooo" says nothing; "die" asks where he stands: the fort's card is padding.
+    question = (
+        "the monster just broke into castle byers where will is hiding. noooo is he gonna die"
+    )
+    answer = st.answer(question, Progress(1, 7))
+    assert [f.subjects for f in answer.facts] == [["will"]]
+    # A question after a comma counts too.
+    question = "el threw lucas and ran off into the woods, where does she go"
+    answer = st.answer(question, Progress(1, 5))
+    assert [f.subjects for f in answer.facts] == [["eleven"]]
+    assert "where she has gone" in answer.facts[0].answer
+    # Two people asked after: not one of them.
+    answer = st.answer("they were beefing. lucas and el ok now?", Progress(1, 7))
+    assert {"lucas", "eleven"} <= set(answer.facts[0].about)

@@ -577,17 +577,39 @@ class ShowView:
         one that asks something of its own ("why did he do it?", "does he ever tell her?")
         is answered as it is.
         """
-        if not query.entities or (asking := focused_question(question)) is None:
+        if not query.entities:
+            return None
+        asking = focused_question(question) or trailing_question(question)
+        if asking is None:
             return None
         asked = self.index.analyse(asking, fuzzy=False)
-        if content_terms(asked) - {FATE} - query.states or not (
-            asked.asks_fate or WHERE in asked.terms
-        ):
-            return None
+        words = self.lexicon.words(asking)
+        named_at = {i for m in self.names.find(words, fuzzy=False) for i in range(m.start, m.end)}
+        fates = {FATE} | query.states
+        # What the question says besides names and where someone stands ("die", "ok"); words
+        # no card uses ("noooo", "pls") say nothing of their own.
+        said = {
+            term
+            for position, word in enumerate(words)
+            if position not in named_at
+            and fates.isdisjoint(terms := self.lexicon.terms_of_word(word))
+            for term in terms
+            if term not in QUESTION_WORDS and (is_concept(term) or self.index.holds(term))
+        }
+        standing = (
+            asked.asks_fate
+            or WHERE in asked.terms
+            or (
+                self._asks_yes_or_no(asking)
+                and any(pair in self.policy.standing_words for pair in pairwise(words))
+            )
+        )
+        if said or not standing or not PERSON_NOUNS.isdisjoint(words):
+            return None  # "did the rich girl infect him on purpose?" asks about her act
         named = asked.entities & query.entities
-        if not named and self.policy.singular_pronouns.keys().isdisjoint(
-            self.lexicon.words(asking)
-        ):
+        if len(named) > 1:
+            return None  # "are Barb and Will ok?" asks after both
+        if not named and self.policy.singular_pronouns.keys().isdisjoint(words):
             return None  # "is that even possible?" asks after no one
         person = named if len(named) == 1 else self._asked_of(question, query.entities, ranked)
         if person is None or len(person) != 1 or not person <= self._fates.keys():
@@ -916,6 +938,16 @@ def focused_question(text: str) -> str | None:
         return None
     asking = [s for s in sentences if s.endswith("?")] or sentences[-1:]
     return " ".join(asking) if len(asking) < len(sentences) else None
+
+
+def trailing_question(text: str) -> str | None:
+    """Return a question said after a comma that follows what happened ("..., where is she")."""
+    head, comma, tail = text.rpartition(",")
+    words = tail.split()
+    if not comma or not head.strip() or not words:
+        return None
+    first = words[0].lower()
+    return tail if first in YES_NO_OPENERS or first in QUESTION_OPENERS else None
 
 
 def content_terms(query: Query) -> set[str]:

@@ -188,6 +188,10 @@ class FactIndex:
         """Every term the index holds (for tools and tests)."""
         return frozenset(self._postings)
 
+    def holds(self, term: str) -> bool:
+        """Whether some fact is indexed under the term."""
+        return term in self._postings
+
     def _weight(self, term: str) -> float:
         base = self._idf.get(term, self._unknown_idf)
         light = term in QUESTION_WORDS or term == SHOW_CONCEPT

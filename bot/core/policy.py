@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from types import MappingProxyType
 
 from bot.core.terms import FRIEND, HOW, ROMANCE, TOGETHER, WHY, concept_term
-from bot.core.text import OTHERS_CUES, SINGULAR_PRONOUNS
+from bot.core.text import OTHERS_CUES, SINGULAR_PRONOUNS, STANDING_CUES
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,6 +57,8 @@ class AnswerPolicy:
     premise_weight: float = 0.2
     # Word pairs that ask after people other than the ones a question names ("who else").
     others_words: frozenset[tuple[str, ...]] = OTHERS_CUES
+    # Word pairs of a yes-or-no question that asks where someone stands ("does she get out").
+    standing_words: frozenset[tuple[str, ...]] = STANDING_CUES
     # The topic of an episode's recap card, and the concepts of questions that ask after a
     # whole episode ("in the finale", "at the end") besides those naming one.
     recap_topic: str = "recap"
