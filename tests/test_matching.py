@@ -770,3 +770,12 @@ def test_a_bare_fate_question_after_the_scene_gets_only_where_he_stands() -> Non
     # Two people asked after: not one of them.
     answer = st.answer("they were beefing. lucas and el ok now?", Progress(1, 7))
     assert {"lucas", "eleven"} <= set(answer.facts[0].about)
+
+
+def test_a_possessive_typed_without_its_apostrophe_names_them() -> None:
+    st = Library.load(DATA_DIR).get("stranger-things")
+    view = st.full
+    for text, entity in [("did mikes parents notice", "mike"), ("hoppers daughter", "hopper")]:
+        assert [m.entity for m in view.names.find(view.lexicon.words(text))] == [entity]
+    # The word itself is still a word when no name is in it.
+    assert view.names.find(view.lexicon.words("the lights flicker")) == []

@@ -217,6 +217,8 @@ class NameMatcher:
 
     def _is_plain(self, token: str) -> bool:
         """Whether a word is an ordinary word, so no typo of a name ("teachers" is no "archer")."""
+        if token.endswith("s") and token[:-1] in self._name_tokens:
+            return False  # "mikes parents": a name's possessive, typed without its apostrophe
         if token in self._plain_words or token in self._lexicon.concept_of:
             return True
         # The language's words count as well as the base's own, so what a word is does not
