@@ -779,3 +779,10 @@ def test_a_possessive_typed_without_its_apostrophe_names_them() -> None:
         assert [m.entity for m in view.names.find(view.lexicon.words(text))] == [entity]
     # The word itself is still a word when no name is in it.
     assert view.names.find(view.lexicon.words("the lights flicker")) == []
+
+
+def test_korean_location_particle_and_forest_words() -> None:
+    st = Library.load(DATA_DIR).get("stranger-things")
+    # "What did Hopper put in the box in the woods at the end?": 상자에 is 상자 (box) + 에.
+    answer = st.answer("마지막에 호퍼가 숲속 상자에 뭘 넣어둔 거야?", Progress(1, 8))
+    assert answer.facts and "Eggo" in answer.facts[0].answer
