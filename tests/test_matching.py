@@ -786,3 +786,10 @@ def test_korean_location_particle_and_forest_words() -> None:
     # "What did Hopper put in the box in the woods at the end?": 상자에 is 상자 (box) + 에.
     answer = st.answer("마지막에 호퍼가 숲속 상자에 뭘 넣어둔 거야?", Progress(1, 8))
     assert answer.facts and "Eggo" in answer.facts[0].answer
+
+
+def test_a_card_on_the_making_answers_only_what_asks_about_the_making() -> None:
+    st = Library.load(DATA_DIR).get("stranger-things")
+    question = "why did lucas and mike get in that fist fight on the train tracks"
+    answer = st.answer(question, Progress(1, 8))
+    assert answer.facts and all(f.kind != "making" for f in answer.facts)

@@ -302,6 +302,10 @@ class ShowView:
             # An episode's recap retells all of it: beside a card on what was asked, it only
             # repeats that card among other things (unless an episode is what was asked).
             chosen = [f for f in chosen if policy.recap_topic not in f.topics]
+        if OFFSCREEN not in query.terms:
+            # How the show was made answers only what asks about the making: "why did Lucas
+            # and Mike fight on the tracks" is their quarrel, not the film the walk nods to.
+            chosen = [f for f in chosen if f.kind != policy.making_kind] or chosen
         chosen = self._distinct(chosen)
         if not query.asks_when:
             chosen = latest_stages(chosen, query.entities, policy.stage_kinds)

@@ -62,6 +62,8 @@ class AnswerPolicy:
     # The topic of an episode's recap card, and the concepts of questions that ask after a
     # whole episode ("in the finale", "at the end") besides those naming one.
     recap_topic: str = "recap"
+    # The kind of card on how the show was made, which no episode tells.
+    making_kind: str = "making"
     episode_concepts: frozenset[str] = frozenset({concept_term("ending")})
     # The kind of card that tells where someone stands at one point.
     state_kind: str = "state"
