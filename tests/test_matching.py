@@ -793,3 +793,9 @@ def test_a_card_on_the_making_answers_only_what_asks_about_the_making() -> None:
     question = "why did lucas and mike get in that fist fight on the train tracks"
     answer = st.answer(question, Progress(1, 8))
     assert answer.facts and all(f.kind != "making" for f in answer.facts)
+
+
+def test_ok_opening_what_a_fan_says_asks_after_no_one() -> None:
+    index = Library.load(DATA_DIR).get("stranger-things").full.index
+    assert not index.analyse("ugh ok so steve was kind of a jerk today").asks_fate
+    assert index.analyse("is steve ok").asks_fate
