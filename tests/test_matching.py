@@ -799,3 +799,22 @@ def test_ok_opening_what_a_fan_says_asks_after_no_one() -> None:
     index = Library.load(DATA_DIR).get("stranger-things").full.index
     assert not index.analyse("ugh ok so steve was kind of a jerk today").asks_fate
     assert index.analyse("is steve ok").asks_fate
+
+
+def test_korean_questions_in_everyday_words(engine) -> None:
+    # "Why on earth did the science teacher make such a virus?" at S1E4, when he tells why.
+    answer = engine.answer("과학 선생님은 도대체 왜 그런 바이러스를 만든 거예요?", Progress(1, 4))
+    assert answer.status is Status.ANSWERED and "byeong-chan" in answer.facts[0].about
+    # "Who is on the memorial tree On-jo made on the mountain?"
+    answer = engine.answer("온조가 산에 만든 추모 나무에는 누구누구 있어요?", Progress(1, 12))
+    assert answer.status is Status.ANSWERED and "memorial" in answer.facts[0].answer
+
+
+def test_who_someone_is_is_padding_beside_where_they_stand(engine) -> None:
+    answer = engine.answer("is onjo's dad gonna make it?", Progress(1, 10))
+    assert answer.facts[0].kind == "state"
+    assert not any(f.id.startswith("who-is") or f.kind == "profile" for f in answer.facts)
+    assert len(answer.facts) == 1
+    # "What does she do for a living" asks her work, not whether she lives.
+    answer = engine.answer("what does cheongsan's mom do for a living", Progress(1, 12))
+    assert any("chicken" in f.answer for f in answer.facts)

@@ -250,7 +250,10 @@ class ShowView:
         elif query.entities and asks_state and not together and not asks_event:
             event = None if yes_no else self._answering_event(matches, ranked, query.entities)
             asked_of = self._asked_of(question, query.entities, ranked) if one_of_them else None
-            chosen = self._latest_states(asked_of or query.entities, chosen)
+            # A bare "X?" asks who they are as well as where they stand.
+            chosen = self._latest_states(
+                asked_of or query.entities, chosen, profiles=query.names_only
+            )
             if event is not None:
                 chosen = [event, *(f for f in chosen if f is not event)][: len(chosen)]
             if query.names_only:  # who they are first, then where they stand
@@ -547,7 +550,9 @@ class ShowView:
             for season, episode in episodes
         )
 
-    def _latest_states(self, entities: frozenset[str], chosen: list[Fact]) -> list[Fact]:
+    def _latest_states(
+        self, entities: frozenset[str], chosen: list[Fact], *, profiles: bool = False
+    ) -> list[Fact]:
         """Answer "is X alive?" with X's latest state instead of every state so far."""
         latest = [self._fates[e][-1] for e in sorted(entities) if e in self._fates]
         if not latest:
@@ -561,6 +566,7 @@ class ShowView:
             if f.id not in stale
             and f not in latest
             and not self._bystander(f, entities)  # "does El die" is not asked of Mike
+            and (profiles or not is_profile(f))  # who someone is, beside it, is padding
         ]
         # "Which of the main four live?" gets each of them, not the first three.
         limit = max(policy.max_facts, min(len(latest) + bool(others), policy.max_fates))
