@@ -818,3 +818,9 @@ def test_who_someone_is_is_padding_beside_where_they_stand(engine) -> None:
     # "What does she do for a living" asks her work, not whether she lives.
     answer = engine.answer("what does cheongsan's mom do for a living", Progress(1, 12))
     assert any("chicken" in f.answer for f in answer.facts)
+
+
+def test_how_asked_after_a_scene_is_no_question_of_where_he_stands() -> None:
+    st = Library.load(DATA_DIR).get("stranger-things")
+    answer = st.answer("how do they actualy get will back?? like who finds him", Progress(1, 8))
+    assert "CPR" in answer.facts[0].answer

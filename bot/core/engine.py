@@ -616,6 +616,8 @@ class ShowView:
         )
         if said or not standing or not PERSON_NOUNS.isdisjoint(words):
             return None  # "did the rich girl infect him on purpose?" asks about her act
+        if asked.terms.keys() & (QUESTION_WORDS - {WHERE}):
+            return None  # "how do they get Will back?" asks how, not where he stands
         named = asked.entities & query.entities
         if len(named) > 1:
             return None  # "are Barb and Will ok?" asks after both
