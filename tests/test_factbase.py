@@ -43,9 +43,10 @@ def test_no_card_of_a_real_show_opens_with_yes_or_no() -> None:
 
 
 # Words that look past the card's own episode: "later Lucas uses his to warn the others" on an
-# episode-4 card told a viewer at episode 4 of episode 7, and "not yet made up" that they do.
+# episode-4 card told a viewer at episode 4 of episode 7, "not yet made up" that they do, and
+# "alive and still human" (said of one character only) that he will not stay so.
 _LOOKING_AHEAD = re.compile(
-    r"(?i)\b(?:not yet|for now|eventually|later on)\b"
+    r"(?i)\b(?:not yet|for now|eventually|later on|still human)\b"
     r"|\blater \w+ (?:uses|finds|learns|becomes|turns|dies)\b|\byet[.,;]"
 )
 
