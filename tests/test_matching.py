@@ -824,3 +824,12 @@ def test_how_asked_after_a_scene_is_no_question_of_where_he_stands() -> None:
     st = Library.load(DATA_DIR).get("stranger-things")
     answer = st.answer("how do they actualy get will back?? like who finds him", Progress(1, 8))
     assert "CPR" in answer.facts[0].answer
+
+
+def test_korean_daughter_and_a_description_with_a_word_between() -> None:
+    st = Library.load(DATA_DIR).get("stranger-things")
+    # "What was Hopper's daughter's name, and why did she die?"
+    answer = st.answer("호퍼 딸 이름이 뭐였고 왜 죽은 거야?", Progress(1, 8))
+    assert "Sara" in answer.facts[0].answer
+    answer = st.answer("what happened to the creepy lab doctor at the end", Progress(1, 8))
+    assert answer.facts[0].subjects == ["brenner"]
