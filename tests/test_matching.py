@@ -833,3 +833,9 @@ def test_korean_daughter_and_a_description_with_a_word_between() -> None:
     assert "Sara" in answer.facts[0].answer
     answer = st.answer("what happened to the creepy lab doctor at the end", Progress(1, 8))
     assert answer.facts[0].subjects == ["brenner"]
+
+
+def test_korean_what_became_of_her_asks_where_she_stands(engine) -> None:
+    # 어떻게 된 거예요: "what happened to her", not "how was it done".
+    answer = engine.answer("마지막 장면에서 남라 어떻게 된 거예요? 살아있는 거죠?", Progress(1, 12))
+    assert answer.facts[0].kind == "state" and answer.facts[0].subjects == ["nam-ra"]

@@ -105,7 +105,8 @@ KIND_CUES = Cues(_EN["kind_cues"])
 
 
 _PHRASE_RULES = [
-    (frozenset(rule["when"]), re.compile(rule["pattern"]), rule["as"]) for rule in _EN["phrases"]
+    (frozenset(rule["when"]), re.compile(rule["pattern"]), rule["as"])
+    for rule in [*_EN["phrases"], *_KO.get("phrases", [])]
 ]
 # Tested one by one: one regex over all of them finds no trigger that overlaps another
 # (" up" would hide " up w").
