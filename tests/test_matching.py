@@ -839,3 +839,8 @@ def test_korean_what_became_of_her_asks_where_she_stands(engine) -> None:
     # 어떻게 된 거예요: "what happened to her", not "how was it done".
     answer = engine.answer("마지막 장면에서 남라 어떻게 된 거예요? 살아있는 거죠?", Progress(1, 12))
     assert answer.facts[0].kind == "state" and answer.facts[0].subjects == ["nam-ra"]
+
+
+def test_who_lives_asks_who_survives(engine) -> None:
+    answer = engine.answer("ok who actually lives in this show lol", Progress(1, 12))
+    assert "Six students" in answer.facts[0].answer
