@@ -844,3 +844,9 @@ def test_korean_what_became_of_her_asks_where_she_stands(engine) -> None:
 def test_who_lives_asks_who_survives(engine) -> None:
     answer = engine.answer("ok who actually lives in this show lol", Progress(1, 12))
     assert "Six students" in answer.facts[0].answer
+
+
+def test_is_he_ok_till_the_end_after_a_scene_told_is_where_he_stands(engine) -> None:
+    question = "하리 오빠 우진이 체육관에서 만났잖아요. 우진이는 끝까지 괜찮아요?"
+    answer = engine.answer(question, Progress(1, 11))
+    assert [(f.kind, f.subjects) for f in answer.facts] == [("state", ["wu-jin"])]

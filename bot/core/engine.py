@@ -595,7 +595,8 @@ class ShowView:
         asked = self.index.analyse(asking, fuzzy=False)
         words = self.lexicon.words(asking)
         named_at = {i for m in self.names.find(words, fuzzy=False) for i in range(m.start, m.end)}
-        fates = {FATE} | query.states
+        # "Is he ok till the end?": the end is when, not what else is asked.
+        fates = {FATE} | query.states | self.policy.episode_concepts
         # What the question says besides names and where someone stands ("die", "ok"); words
         # no card uses ("noooo", "pls") say nothing of their own.
         said = {
