@@ -790,9 +790,12 @@ def test_korean_location_particle_and_forest_words() -> None:
 
 def test_a_card_on_the_making_answers_only_what_asks_about_the_making() -> None:
     st = Library.load(DATA_DIR).get("stranger-things")
-    question = "why did lucas and mike get in that fist fight on the train tracks"
-    answer = st.answer(question, Progress(1, 8))
-    assert answer.facts and all(f.kind != "making" for f in answer.facts)
+    for question in [
+        "why did lucas and mike get in that fist fight on the train tracks",
+        "why did lucas and mike fight on the train tracks",  # when the homage is all that is close
+    ]:
+        answer = st.answer(question, Progress(1, 8))
+        assert answer.facts and all(f.kind != "making" for f in answer.facts)
 
 
 def test_ok_opening_what_a_fan_says_asks_after_no_one() -> None:

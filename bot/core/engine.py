@@ -193,6 +193,10 @@ class ShowView:
                 picked = arc if len(arc) <= most else (arc[0], *arc[-(most - 1) :])
                 return result(Status.ANSWERED, facts=tuple(picked), dated=True)
         matches = self._prefer_kind(matches, intents)
+        if OFFSCREEN not in query.terms:
+            # How the show was made answers only what asks about the making: "why did Lucas
+            # and Mike fight on the tracks" is their quarrel, not the film the walk nods to.
+            matches = [m for m in matches if m.fact.kind != policy.making_kind] or matches
         floor = policy.close_ratio * matches[0].score if matches else 0.0
         chosen = [m.fact for m in matches if m.score >= floor][: policy.max_facts]
         # "Are Nam-ra and Su-hyeok a thing?" is about the two of them, not each alone; so is
@@ -305,10 +309,6 @@ class ShowView:
             # An episode's recap retells all of it: beside a card on what was asked, it only
             # repeats that card among other things (unless an episode is what was asked).
             chosen = [f for f in chosen if policy.recap_topic not in f.topics]
-        if OFFSCREEN not in query.terms:
-            # How the show was made answers only what asks about the making: "why did Lucas
-            # and Mike fight on the tracks" is their quarrel, not the film the walk nods to.
-            chosen = [f for f in chosen if f.kind != policy.making_kind] or chosen
         chosen = self._distinct(chosen)
         if not query.asks_when:
             chosen = latest_stages(chosen, query.entities, policy.stage_kinds)
