@@ -853,3 +853,9 @@ def test_is_he_ok_till_the_end_after_a_scene_told_is_where_he_stands(engine) -> 
     question = "하리 오빠 우진이 체육관에서 만났잖아요. 우진이는 끝까지 괜찮아요?"
     answer = engine.answer(question, Progress(1, 11))
     assert [(f.kind, f.subjects) for f in answer.facts] == [("state", ["wu-jin"])]
+
+
+def test_gonna_be_fine_asks_where_she_stands(engine) -> None:
+    answer = engine.answer("class prez is so brave lol she's gonna be fine right", Progress(1, 5))
+    assert answer.status is Status.ANSWERED
+    assert answer.facts[0].kind == "state" and answer.facts[0].subjects == ["nam-ra"]
