@@ -801,6 +801,7 @@ def test_a_card_on_the_making_answers_only_what_asks_about_the_making() -> None:
 def test_ok_opening_what_a_fan_says_asks_after_no_one() -> None:
     index = Library.load(DATA_DIR).get("stranger-things").full.index
     assert not index.analyse("ugh ok so steve was kind of a jerk today").asks_fate
+    assert not index.analyse("why did he run off alone at the end?? im not ok").asks_fate
     assert index.analyse("is steve ok").asks_fate
 
 
