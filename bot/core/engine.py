@@ -615,7 +615,9 @@ class ShowView:
                 and any(pair in self.policy.standing_words for pair in pairwise(words))
             )
         )
-        if said or not standing or not PERSON_NOUNS.isdisjoint(words):
+        if said or not standing:
+            return None  # "does he ever tell her?" asks something of its own
+        if not PERSON_NOUNS.isdisjoint(words):
             return None  # "did the rich girl infect him on purpose?" asks about her act
         if asked.terms.keys() & (QUESTION_WORDS - {WHERE}):
             return None  # "how do they get Will back?" asks how, not where he stands
