@@ -44,9 +44,10 @@ def test_no_card_of_a_real_show_opens_with_yes_or_no() -> None:
 
 # Words that look past the card's own episode: "later Lucas uses his to warn the others" on an
 # episode-4 card told a viewer at episode 4 of episode 7, "not yet made up" that they do, and
-# "alive and still human" (said of one character only) that he will not stay so.
+# "alive and still human" (said of one character only) that he will not stay so, and "the
+# kiss never happens here" that it happens elsewhere.
 _LOOKING_AHEAD = re.compile(
-    r"(?i)\b(?:not yet|for now|eventually|later on|still human)\b"
+    r"(?i)\b(?:not yet|for now|eventually|later on|still human|never happens here)\b"
     r"|\blater \w+ (?:uses|finds|learns|becomes|turns|dies)\b|\byet[.,;]"
 )
 
