@@ -860,3 +860,9 @@ def test_gonna_be_fine_asks_where_she_stands(engine) -> None:
     answer = engine.answer("class prez is so brave lol she's gonna be fine right", Progress(1, 5))
     assert answer.status is Status.ANSWERED
     assert answer.facts[0].kind == "state" and answer.facts[0].subjects == ["nam-ra"]
+
+
+def test_korean_special_forces_are_the_soldiers(engine) -> None:
+    # "Why did the special forces come? Weren't they there to save the kids?" at S1E9.
+    answer = engine.answer("특수부대 왜 온 거임? 애들 구하러 온 거 아니었어?", Progress(1, 9))
+    assert answer.facts and "laptop" in answer.facts[0].answer
