@@ -874,3 +874,28 @@ def test_a_scene_named_by_what_is_in_it_tells_nothing(library: Library, text: st
 def test_a_scene_told_by_a_clause_after_it_is_still_told(library: Library) -> None:
     text = "the scene where nam-ra jumps off the roof wrecked me"
     assert detect(library.default, text).latest == Progress(1, 12)
+
+
+def test_a_detection_is_the_same_in_every_process() -> None:
+    # Rules equally sure of a fact keep one name, whatever order string hashing gives a set.
+    script = (
+        "from bot.core.library import Library; from bot.core.detector import detect;"
+        "from tests.helpers import DATA_DIR;"
+        "e = Library.load(DATA_DIR).shows['all-of-us-are-dead'];"
+        "print([(f.fact.id, f.rule) for t in ("
+        "'why did byeong-chan create the virus',"
+        " 'how did nam-ra know nobody was left in the rubble')"
+        " for f in detect(e, t).findings])"
+    )
+    runs = {
+        subprocess.run(
+            [sys.executable, "-c", script],
+            env={**os.environ, "PYTHONHASHSEED": seed},
+            capture_output=True,
+            text=True,
+            check=True,
+            cwd=PROJECT_ROOT,
+        ).stdout
+        for seed in ("1", "2", "3", "4")
+    }
+    assert len(runs) == 1

@@ -384,6 +384,10 @@ _ALIVE = _stems(_ALIVE_WORDS)
 _FATE_TERMS = _DEATH | _DEATH_SAID | _ALIVE | _SENSE_CONCEPTS
 
 
+def _rank(finding: Finding) -> tuple[float, str]:
+    return round(finding.confidence, 9), finding.rule
+
+
 def sentences(text: str) -> list[str]:
     """Return the sentences of a message, spoiler bars removed."""
     text = _ABBREVIATION.sub(r"\1", text[:MAX_MESSAGE_CHARS].replace("||", " "))
@@ -792,7 +796,9 @@ class SpoilerDetector:
             return known
         base = strip_particle(token)
         word = token
-        bare = "" if (bare := without_name_suffix(base)) == base else bare
+        bare = without_name_suffix(base)
+        if bare == base:
+            bare = ""  # no suffix to drop
         if self._is_name(base):
             word = base
         elif bare and self._is_name(bare):
@@ -989,7 +995,8 @@ class SpoilerDetector:
                 named = max([named, *episodes]) if named else max(episodes)
             for finding in self._statement(stated, query.terms, entities, sentence):
                 known = best.get(finding.fact.id)
-                if known is None or finding.confidence > known.confidence:
+                # Equally sure rules keep one name, whatever order a set gave them in.
+                if known is None or _rank(finding) > _rank(known):
                     best[finding.fact.id] = finding
         # The fact's id breaks ties, so the same message always lists its findings in one order;
         # confidences are compared rounded, since sums over sets of terms can differ in their

@@ -353,10 +353,7 @@ class ShowView:
         tokens = self.lexicon.words(question)
         if not tokens or tokens[0] not in PREMISE_OPENERS:
             return query
-        cut = next(
-            (i for i, t in enumerate(tokens) if t in YES_NO_OPENERS or t in QUESTION_OPENERS),
-            None,
-        )
+        cut = next((i for i, t in enumerate(tokens) if opens_question(t)), None)
         if cut is None or cut < 2:
             return query
         asked = self.index.analyse(" ".join(tokens[cut:]), fuzzy=False)
@@ -961,8 +958,12 @@ def trailing_question(text: str) -> str | None:
     words = tail.split()
     if not comma or not head.strip() or not words:
         return None
-    first = words[0].lower()
-    return tail if first in YES_NO_OPENERS or first in QUESTION_OPENERS else None
+    return tail if opens_question(words[0].lower()) else None
+
+
+def opens_question(word: str) -> bool:
+    """Whether a word can start a question ("where", "does", "is")."""
+    return word in YES_NO_OPENERS or word in QUESTION_OPENERS
 
 
 def content_terms(query: Query) -> set[str]:
